@@ -1,0 +1,22 @@
+import { crx } from '@crxjs/vite-plugin';
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'vite';
+import manifest from './manifest.json' with { type: 'json' };
+import { assertNoDynamicImportInSW, swStaticImports } from './vite/plugins.ts';
+
+export default defineConfig({
+  plugins: [
+    swStaticImports(),
+    preact(),
+    crx({ manifest }),
+    assertNoDynamicImportInSW(`/${manifest.background.service_worker}`),
+  ],
+  build: {
+    target: 'chrome120',
+    modulePreload: { polyfill: false },
+    emptyOutDir: true,
+    // panel.html is opened only from devtools.ts, so the manifest does not name it.
+    rolldownOptions: { input: { panel: 'panel.html' } },
+  },
+  server: { port: 5173, strictPort: true, hmr: { port: 5173 } },
+});
