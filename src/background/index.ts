@@ -1,23 +1,118 @@
+import * as v from 'valibot';
 import browser from 'webextension-polyfill';
+import { LoginRequestSchema, type LoginView, type LoginViewChanged } from '../messages/login.ts';
+import { LoginFlow } from './loginFlow.ts';
+import { idbStore } from './store.ts';
+import { createVault } from './vault.ts';
 
-// Placeholder service worker: answers a ping so the build and e2e harness can prove the worker runs.
+// The service worker's wiring: one LoginFlow over IndexedDB, a message router for extension pages,
+// and alarms for verify-session and the session's end. Everything here must tolerate the worker being
+// stopped and started again at any moment: listeners are registered synchronously at the top level.
 
-/** A fresh id per worker start, so tests can tell a restarted worker from the old one. */
+const VERIFY_ALARM = 'okto/verify-session';
+const EXPIRY_ALARM = 'okto/session-expiry';
+/** A worker start checks the session with Okto unless it was checked this recently. */
+const VERIFY_ON_START_AFTER_MS = 10 * 60_000;
+
 const bootId = crypto.randomUUID();
-const version = browser.runtime.getManifest().version;
+const store = idbStore();
+const flow = new LoginFlow({ store, vault: createVault(store), onViewChanged: viewChanged });
 
-/** What the worker answers to `{ type: 'ping' }`. */
-function ping(): { ok: true; version: string; bootId: string } {
-  return { ok: true, version, bootId };
+function viewChanged(view: LoginView): void {
+  const message: LoginViewChanged = { type: 'login/viewChanged', view };
+  // No page open is fine: nobody needs to hear it.
+  browser.runtime.sendMessage(message).catch(() => {});
+  void scheduleAlarms(view);
 }
 
-// Not `async`: returning `undefined` (not a Promise) for other messages leaves them to other listeners;
-// with webextension-polyfill a Promise that resolves to `undefined` would still answer, and win the race.
-browser.runtime.onMessage.addListener((message: unknown, _sender: browser.Runtime.MessageSender) => {
+async function scheduleAlarms(view: LoginView): Promise<void> {
+  if (view.step === 'signedIn') {
+    if (!(await browser.alarms.get(VERIFY_ALARM)))
+      browser.alarms.create(VERIFY_ALARM, { periodInMinutes: 60 });
+    browser.alarms.create(EXPIRY_ALARM, { when: view.account.sessionExpiry * 1000 });
+  } else {
+    await browser.alarms.clear(VERIFY_ALARM);
+    await browser.alarms.clear(EXPIRY_ALARM);
+  }
+}
+
+/** Whether a message comes from one of this extension's own pages (popup, options, devtools), not a web page. */
+function isExtensionPage(sender: browser.Runtime.MessageSender): boolean {
+  return sender.id === browser.runtime.id && (sender.url ?? '').startsWith(browser.runtime.getURL(''));
+}
+
+/** Whether a message is for the login router: from an extension page, of a login/settings/session type. */
+function isLoginMessage(message: unknown): message is { type: string } {
+  if (typeof message !== 'object' || message === null || !('type' in message)) return false;
+  const type = String(message.type);
+  return /^(login|settings|session)\//.test(type) && type !== 'login/viewChanged';
+}
+
+async function handleLoginMessage(message: unknown, sender: browser.Runtime.MessageSender): Promise<unknown> {
+  if (!isExtensionPage(sender)) return { ok: false, error: { code: 'forbidden', message: 'Not allowed.' } };
+  const parsed = v.safeParse(LoginRequestSchema, message);
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: { code: 'invalid_request', message: v.summarize(parsed.issues) },
+      view: await flow.view(),
+    };
+  const request = parsed.output;
+  switch (request.type) {
+    case 'login/getView':
+      return flow.view();
+    case 'login/sendCode':
+      return flow.sendCode(request.contact);
+    case 'login/resendCode':
+      return flow.resendCode();
+    case 'login/verifyCode':
+      return flow.verifyCode(request.otp);
+    case 'login/retry':
+      return flow.retry();
+    case 'login/cancel':
+      return flow.cancel();
+    case 'login/logout':
+      return flow.logout();
+    case 'session/verifyNow':
+      return flow.checkSession();
+    case 'settings/get':
+      return { ok: true, settings: await flow.getSettings(), view: await flow.view() };
+    case 'settings/save':
+      return flow.saveSettings(request.settings, request.confirmLogout);
+  }
+}
+
+const version = browser.runtime.getManifest().version;
+
+// Not `async`: a message this worker does not handle gets `undefined` (not a Promise), which leaves it
+// unanswered; with webextension-polyfill, a Promise resolving to `undefined` would still answer it.
+browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
+  if (isLoginMessage(message)) return handleLoginMessage(message, sender);
   if (typeof message === 'object' && message !== null && 'type' in message && message.type === 'ping')
-    return Promise.resolve(ping());
+    return Promise.resolve({ ok: true, version, bootId });
   return undefined;
 });
 
-// Test hook: Playwright calls `serviceWorker.evaluate(() => globalThis.__okto.ping())`.
-Object.assign(globalThis, { __okto: { bootId, ping } });
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === VERIFY_ALARM || alarm.name === EXPIRY_ALARM) void flow.checkSession();
+});
+
+// On every start: continue an interrupted flow, then check the session with Okto if it is stale.
+const ready = flow.resume().then(async (view) => {
+  if (view.step !== 'signedIn') return;
+  await scheduleAlarms(view);
+  if (Date.now() - (view.account.verifiedAt ?? view.account.signedInAt) > VERIFY_ON_START_AFTER_MS)
+    await flow.checkSession();
+});
+
+// Hooks for end-to-end tests and the DevTools console. They return tokens and views, never the key.
+Object.assign(globalThis, {
+  __okto: {
+    bootId,
+    ready,
+    ping: () => ({ ok: true, version, bootId }),
+    view: () => flow.view(),
+    mintAuthToken: (ttlSeconds?: number) => flow.mintAuthToken(ttlSeconds),
+    checkSession: () => flow.checkSession(),
+  },
+});

@@ -1,13 +1,7 @@
 import { render } from 'preact';
-
-// Placeholder entry; the settings page replaces this.
-function OptionsPage() {
-  return (
-    <main>
-      <h1>Okto settings</h1>
-    </main>
-  );
-}
+import { Options } from './Options.tsx';
+import '../popup/popup.css';
+import './options.css';
 
 const root = document.getElementById('root');
-if (root) render(<OptionsPage />, root);
+if (root) render(<Options />, root);

@@ -1,14 +1,6 @@
 import { render } from 'preact';
-
-// Placeholder entry; the popup's real UI replaces this.
-function Popup() {
-  return (
-    <main id="app">
-      <h1>Okto</h1>
-      <p>Loading…</p>
-    </main>
-  );
-}
+import { App } from './App.tsx';
+import './popup.css';
 
 const root = document.getElementById('root');
-if (root) render(<Popup />, root);
+if (root) render(<App />, root);

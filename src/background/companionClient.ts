@@ -1,0 +1,206 @@
+import * as v from 'valibot';
+import type { Address, Hex } from 'viem';
+import type { OktoExchange } from '../okto/client.ts';
+import { isOktoEnvironment, type OktoEnvironment } from '../okto/environments.ts';
+import { BaseError } from '../okto/errors.ts';
+import type {
+  EmailResendData,
+  EmailSendData,
+  EmailVerifyData,
+  SignedOtpRequest,
+  WhatsAppResendData,
+  WhatsAppSendData,
+  WhatsAppVerifyData,
+} from '../okto/otp.ts';
+
+// The worker's client for the companion signing service (src/companion): it asks for signed Okto
+// bodies, and posts them to Okto itself.
+
+const hex = v.pipe(v.string(), v.regex(/^0x[0-9a-fA-F]*$/));
+const address = v.pipe(v.string(), v.regex(/^0x[0-9a-fA-F]{40}$/));
+
+const ConfigSchema = v.object({
+  clientSWA: address,
+  environment: v.pipe(
+    v.string(),
+    v.check((value) => isOktoEnvironment(value)),
+  ),
+  oktoBaseUrl: v.string(),
+});
+const SignedOtpSchema = v.object({
+  data: v.record(v.string(), v.union([v.string(), v.number()])),
+  client_signature: hex,
+  type: v.literal('ethsign'),
+});
+const SessionSignaturesSchema = v.object({
+  clientSWA: address,
+  paymaster: address,
+  paymasterData: hex,
+  sessionPkClientSignature: hex,
+});
+const ErrorSchema = v.object({
+  error: v.object({
+    code: v.string(),
+    message: v.string(),
+    field: v.optional(v.string()),
+    retryAfter: v.optional(v.number()),
+  }),
+});
+
+export type CompanionConfig = { clientSWA: Address; environment: OktoEnvironment; oktoBaseUrl: string };
+export type CompanionSessionSignatures = {
+  clientSWA: Address;
+  paymaster: Address;
+  paymasterData: Hex;
+  sessionPkClientSignature: Hex;
+};
+
+/** A failed call to the companion: unreachable, too slow, or refused (with its code and field). */
+export class CompanionError extends BaseError {
+  override name = 'CompanionError';
+  readonly code: string;
+  readonly status: number;
+  readonly field?: string;
+  readonly retryAfter?: number;
+
+  constructor(p: {
+    code: string;
+    status: number;
+    message: string;
+    field?: string;
+    retryAfter?: number;
+    cause?: unknown;
+  }) {
+    super(p.message, { cause: p.cause });
+    this.code = p.code;
+    this.status = p.status;
+    this.field = p.field;
+    this.retryAfter = p.retryAfter;
+  }
+}
+
+export type CompanionClient = ReturnType<typeof createCompanionClient>;
+
+/** A client for the companion at `baseUrl`, over an injected `fetch`. */
+export function createCompanionClient({
+  baseUrl,
+  fetch: fetchFn = fetch,
+  timeoutMs = 15_000,
+  onExchange,
+}: {
+  baseUrl: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  onExchange?: (exchange: OktoExchange) => void;
+}) {
+  const base = baseUrl.replace(/\/+$/, '');
+  const origin = new URL(base).origin;
+
+  async function call<schema extends v.GenericSchema>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: schema,
+    body?: unknown,
+  ): Promise<v.InferOutput<schema>> {
+    const url = `${base}${path}`;
+    const started = performance.now();
+    let status = 0;
+    let json: unknown;
+    try {
+      let response: Response;
+      try {
+        response = await fetchFn(url, {
+          method,
+          headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (cause) {
+        const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
+        throw new CompanionError({
+          code: timedOut ? 'companion_timeout' : 'companion_unreachable',
+          status: 0,
+          message: timedOut
+            ? `The signing service at ${origin} did not answer in time. Try again.`
+            : `Could not reach the signing service at ${origin}. Check that it is running and try again.`,
+          cause,
+        });
+      }
+      status = response.status;
+      json = await response.json().catch(() => undefined);
+      if (!response.ok) {
+        const parsed = v.safeParse(ErrorSchema, json);
+        const retryAfter = parsed.success
+          ? parsed.output.error.retryAfter
+          : Number(response.headers.get('retry-after')) || undefined;
+        throw new CompanionError({
+          code: parsed.success ? parsed.output.error.code : 'companion_error',
+          status,
+          message: parsed.success
+            ? parsed.output.error.message
+            : `The signing service at ${origin} failed (HTTP ${status}). Try again later.`,
+          field: parsed.success ? parsed.output.error.field : undefined,
+          retryAfter,
+        });
+      }
+      const parsed = v.safeParse(schema, json);
+      if (!parsed.success)
+        throw new CompanionError({
+          code: 'companion_invalid_response',
+          status,
+          message: `The signing service at ${origin} answered something unexpected. Check its version.`,
+        });
+      onExchange?.({
+        method,
+        url,
+        status,
+        durationMs: performance.now() - started,
+        requestBody: body,
+        responseBody: json,
+      });
+      return parsed.output;
+    } catch (error) {
+      onExchange?.({
+        method,
+        url,
+        status,
+        durationMs: performance.now() - started,
+        requestBody: body,
+        responseBody: json,
+      });
+      throw error;
+    }
+  }
+
+  return {
+    origin,
+    /** The client SWA and the Okto environment the companion signs for. */
+    getConfig: () => call('GET', '/v1/config', ConfigSchema) as Promise<CompanionConfig>,
+    /** A signed email send (or resend, with `token`) body, ready to post to Okto. */
+    signEmailSend: (p: { email: string; token?: string }) =>
+      call('POST', '/v1/otp/email/send', SignedOtpSchema, p) as Promise<
+        SignedOtpRequest<EmailSendData | EmailResendData>
+      >,
+    /** A signed WhatsApp send (or resend, with `token`) body. */
+    signWhatsAppSend: (p: { whatsappNumber: string; countryShortName: string; token?: string }) =>
+      call('POST', '/v1/otp/whatsapp/send', SignedOtpSchema, p) as Promise<
+        SignedOtpRequest<WhatsAppSendData | WhatsAppResendData>
+      >,
+    /** A signed email verify body. */
+    signEmailVerify: (p: { email: string; token: string; otp: string }) =>
+      call('POST', '/v1/otp/email/verify', SignedOtpSchema, p) as Promise<SignedOtpRequest<EmailVerifyData>>,
+    /** A signed WhatsApp verify body. */
+    signWhatsAppVerify: (p: {
+      whatsappNumber: string;
+      countryShortName: string;
+      token: string;
+      otp: string;
+    }) =>
+      call('POST', '/v1/otp/whatsapp/verify', SignedOtpSchema, p) as Promise<
+        SignedOtpRequest<WhatsAppVerifyData>
+      >,
+    /** The client key's parts of a session registration. */
+    signSession: (p: { sessionPk: Hex; nonce: string }) =>
+      call('POST', '/v1/session', SessionSignaturesSchema, p) as Promise<CompanionSessionSignatures>,
+  };
+}

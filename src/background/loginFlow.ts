@@ -1,0 +1,581 @@
+import type { Address } from 'viem';
+import type {
+  AccountView,
+  Contact,
+  LoginResponse,
+  LoginView,
+  Settings,
+  SettingsResponse,
+  UserError,
+} from '../messages/login.ts';
+import { createAuthToken } from '../okto/authToken.ts';
+import { createOktoClient, type OktoExchange } from '../okto/client.ts';
+import {
+  DEFAULT_AUTH_TOKEN_TTL_SECONDS,
+  environments,
+  type OktoEnvironment,
+  OTP_LIFETIME_SECONDS,
+} from '../okto/environments.ts';
+import { OktoApiError } from '../okto/errors.ts';
+import { buildAuthenticateRequest, signSessionAsUser } from '../okto/session.ts';
+import { createSessionKey } from '../okto/sessionKey.ts';
+import { privateKeySigner } from '../okto/signer.ts';
+import { createCompanionClient } from './companionClient.ts';
+import { FlowError, toUserError } from './errors.ts';
+import type { KeyValueStore } from './store.ts';
+import type { Vault } from './vault.ts';
+
+/** The defaults of a fresh install: the local stack that `npm start` runs. */
+export const DEFAULT_SETTINGS: Settings = {
+  environment: 'local',
+  localBaseUrl: 'http://127.0.0.1:8790',
+  companionUrl: 'http://127.0.0.1:8791',
+};
+
+/** Okto allows 5 wrong codes per token. */
+export const OTP_ATTEMPTS = 5;
+export const RESEND_COOLDOWN_MS = 30_000;
+
+const STATE_KEY = 'login/state';
+const SETTINGS_KEY = 'settings';
+const ID_TOKEN = 'idToken';
+const SESSION_KEY = 'sessionKey';
+
+/** The Okto environment and servers a flow was started against; a flow finishes where it started. */
+type FlowTarget = {
+  environment: OktoEnvironment;
+  oktoBaseUrl: string;
+  companionUrl: string;
+  clientSWA: Address;
+};
+
+type CodeSentRecord = {
+  contact: Contact;
+  token: string;
+  sentAt: number;
+  expiresAt: number;
+  resendAt: number;
+  attemptsLeft: number;
+  error?: UserError;
+  target: FlowTarget;
+};
+
+/** What is persisted: the view plus what the worker needs to continue (never a secret; those are in the vault). */
+type FlowRecord =
+  | { step: 'signedOut'; notice?: string }
+  | ({ step: 'codeSent' | 'verifying' } & CodeSentRecord)
+  | { step: 'registering'; contact: Contact; target: FlowTarget }
+  | { step: 'failed'; contact: Contact; target: FlowTarget; error: UserError }
+  | { step: 'signedIn'; account: AccountView; target: FlowTarget }
+  | { step: 'expired'; notice: string; contact?: Contact };
+
+export type LoginFlowDependencies = {
+  store: KeyValueStore;
+  vault: Vault;
+  fetch?: typeof fetch;
+  /** Unix milliseconds. */
+  now?: () => number;
+  /** Called with every new view, so that open pages update. */
+  onViewChanged?: (view: LoginView) => void;
+  /** Called after every HTTP exchange with Okto or the companion (for the DevTools log). */
+  onExchange?: (exchange: OktoExchange & { service: 'okto' | 'companion' }) => void;
+  timeoutMs?: number;
+};
+
+/** A freshly minted auth token for the signed-in session. */
+export type MintedAuthToken = { authToken: string; expiresAt: number; account: AccountView };
+
+/**
+ * The login state machine: signed out → code sent → verifying → registering → signed in, plus
+ * expired and failed. Every step is persisted before and after each network call, so the worker
+ * may be stopped at any moment and continue where it was. Calls that are not idempotent (verify,
+ * authenticate) are never retried automatically.
+ */
+export class LoginFlow {
+  readonly #deps: Required<Omit<LoginFlowDependencies, 'onExchange'>> &
+    Pick<LoginFlowDependencies, 'onExchange'>;
+  #record: Promise<FlowRecord> | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(deps: LoginFlowDependencies) {
+    this.#deps = {
+      fetch: (input, init) => fetch(input, init),
+      now: Date.now,
+      onViewChanged: () => {},
+      timeoutMs: 15_000,
+      ...deps,
+    };
+  }
+
+  /** The current view; never waits for an action in progress. */
+  async view(): Promise<LoginView> {
+    return toView(await this.#load());
+  }
+
+  /** The signed-in account, if any. */
+  async account(): Promise<AccountView | undefined> {
+    const record = await this.#load();
+    return record.step === 'signedIn' ? record.account : undefined;
+  }
+
+  async getSettings(): Promise<Settings> {
+    return { ...DEFAULT_SETTINGS, ...(await this.#deps.store.get<Settings>(SETTINGS_KEY)) };
+  }
+
+  /**
+   * Saves settings. Changing where Okto or the companion is ends the current session or login,
+   * so that needs `confirmLogout`.
+   */
+  saveSettings(settings: Settings, confirmLogout: boolean): Promise<SettingsResponse> {
+    return this.#exclusive(async () => {
+      const current = await this.getSettings();
+      const record = await this.#load();
+      const changesTarget =
+        settings.environment !== current.environment ||
+        settings.companionUrl !== current.companionUrl ||
+        (settings.environment === 'local' && settings.localBaseUrl !== current.localBaseUrl);
+      if (changesTarget && record.step !== 'signedOut' && record.step !== 'expired') {
+        if (!confirmLogout)
+          return {
+            ok: false,
+            error: {
+              code: 'confirm_logout',
+              message: 'Changing the environment or servers ends your current session. Confirm to continue.',
+            },
+            settings: current,
+            view: toView(record),
+          };
+        await this.#endSession({
+          step: 'signedOut',
+          notice: 'You were logged out because the settings changed.',
+        });
+      }
+      await this.#deps.store.set(SETTINGS_KEY, settings);
+      return { ok: true, settings, view: await this.view() };
+    });
+  }
+
+  /** Asks the companion for a signed send body and posts it to Okto. */
+  sendCode(contact: Contact): Promise<LoginResponse> {
+    return this.#action(async () => {
+      const record = await this.#load();
+      if (record.step === 'signedIn')
+        throw new FlowError('signed_in', 'You are already logged in. Log out first.');
+      if (record.step === 'verifying' || record.step === 'registering')
+        throw new FlowError('busy', 'A login is being completed. Wait a moment.');
+      const target = await this.#resolveTarget();
+      await this.#sendTo(contact, target, undefined);
+    });
+  }
+
+  /** Sends a new code for the same contact (Okto keeps the token), after the 30 s cooldown. */
+  resendCode(): Promise<LoginResponse> {
+    return this.#action(async () => {
+      const record = await this.#load();
+      if (record.step !== 'codeSent')
+        throw new FlowError('no_code', 'There is no code to resend. Start again.');
+      const wait = Math.ceil((record.resendAt - this.#deps.now()) / 1000);
+      if (wait > 0)
+        throw new FlowError('resend_cooldown', `Wait ${wait} seconds before asking for a new code.`, wait);
+      try {
+        await this.#sendTo(record.contact, record.target, record.token);
+      } catch (error) {
+        // A token Okto no longer knows (too many wrong codes, or already used) cannot be resent: start afresh.
+        const code = toUserError(error).code;
+        if (code !== 'invalid_token' && code !== 'otp_attempts_exceeded') throw error;
+        await this.#sendTo(record.contact, record.target, undefined);
+      }
+    });
+  }
+
+  /** Verifies the code, then creates and registers a fresh session key. */
+  verifyCode(otp: string): Promise<LoginResponse> {
+    return this.#action(async () => {
+      const record = await this.#load();
+      if (record.step !== 'codeSent')
+        throw new FlowError('no_code', 'There is no code to check. Send a code first.');
+      const now = this.#deps.now();
+      if (now >= record.expiresAt) {
+        await this.#save({ ...record, error: toUserError(new FlowError('otp_expired', EXPIRED_MESSAGE)) });
+        throw new FlowError('otp_expired', EXPIRED_MESSAGE);
+      }
+      if (record.attemptsLeft <= 0)
+        throw new FlowError('otp_attempts_exceeded', 'Too many wrong codes. Send a new code.');
+      await this.#save({ ...record, step: 'verifying', error: undefined });
+      const { okto, companion } = this.#clients(record.target);
+      let idToken: string;
+      try {
+        const { contact, token } = record;
+        const verified =
+          contact.method === 'email'
+            ? await okto.verifyEmailOtp(await companion.signEmailVerify({ email: contact.email, token, otp }))
+            : await okto.verifyWhatsAppOtp(
+                await companion.signWhatsAppVerify({
+                  whatsappNumber: contact.whatsappNumber,
+                  countryShortName: contact.countryShortName,
+                  token,
+                  otp,
+                }),
+              );
+        idToken = verified.auth_token;
+      } catch (error) {
+        const failure = codeFailure(record, toUserError(error), this.#deps.now());
+        await this.#save({ ...record, ...failure, step: 'codeSent' });
+        throw new FlowError(failure.error.code, failure.error.message, failure.error.retryAfter);
+      }
+      await this.#deps.vault.seal(ID_TOKEN, idToken);
+      await this.#save({ step: 'registering', contact: record.contact, target: record.target });
+      await this.#register();
+    });
+  }
+
+  /** After a failed session registration: try it again (the user asked; it is never automatic). */
+  retry(): Promise<LoginResponse> {
+    return this.#action(async () => {
+      const record = await this.#load();
+      if (record.step !== 'failed') throw new FlowError('nothing_to_retry', 'There is nothing to retry.');
+      await this.#save({ step: 'registering', contact: record.contact, target: record.target });
+      await this.#register();
+    });
+  }
+
+  /** Abandons a login in progress (e.g. to use another number). */
+  cancel(): Promise<LoginResponse> {
+    return this.#action(async () => {
+      const record = await this.#load();
+      if (record.step === 'signedIn')
+        throw new FlowError('signed_in', 'You are logged in. Use Log out instead.');
+      await this.#deps.vault.remove(ID_TOKEN);
+      await this.#save({ step: 'signedOut' });
+    });
+  }
+
+  /** Deletes the session key and all session state. */
+  logout(): Promise<LoginResponse> {
+    return this.#action(() => this.#endSession({ step: 'signedOut' }));
+  }
+
+  /**
+   * Continues after the worker was stopped: a check or a registration that was in flight is not
+   * repeated behind the user's back; they see where it stopped and can go on.
+   */
+  resume(): Promise<LoginView> {
+    return this.#exclusive(async () => {
+      const record = await this.#load();
+      if (record.step === 'verifying')
+        await this.#save({
+          ...record,
+          step: 'codeSent',
+          error: { code: 'interrupted', message: 'Checking the code was interrupted. Enter it again.' },
+        });
+      else if (record.step === 'registering')
+        await this.#save({
+          step: 'failed',
+          contact: record.contact,
+          target: record.target,
+          error: { code: 'interrupted', message: 'Setting up your session was interrupted. Try again.' },
+        });
+      else if (record.step === 'signedIn' && this.#isPastExpiry(record.account))
+        await this.#expire(record.account);
+      return this.view();
+    });
+  }
+
+  /**
+   * Asks Okto whether the session is still good (`verify-session`). A session Okto refuses, or one past
+   * its expiry, ends cleanly with a notice; a network failure leaves it as it is.
+   */
+  checkSession(): Promise<LoginResponse> {
+    return this.#action(async () => {
+      const record = await this.#load();
+      if (record.step !== 'signedIn') return;
+      const { account } = record;
+      if (this.#isPastExpiry(account)) {
+        await this.#expire(account);
+        return;
+      }
+      const { authToken } = await this.#mint(account, 300);
+      try {
+        const info = await this.#clients(record.target).okto.verifySession(authToken);
+        if (info.user_swa !== account.userSWA || info.client_swa !== account.clientSWA)
+          throw new OktoApiError({
+            kind: 'rejected',
+            status: 401,
+            url: account.oktoBaseUrl,
+            details: 'the session belongs to another wallet',
+          });
+      } catch (error) {
+        if (error instanceof OktoApiError && error.status === 401) {
+          await this.#endSession({
+            step: 'expired',
+            contact: account.contact,
+            notice: `Okto no longer accepts this session${error.oktoDetails ? ` (${error.oktoDetails})` : ''}. Log in again.`,
+          });
+          return;
+        }
+        throw error;
+      }
+      await this.#save({ ...record, account: { ...account, verifiedAt: this.#deps.now() } });
+    });
+  }
+
+  /** Mints an Okto auth token with the session key, which never leaves this worker. */
+  async mintAuthToken(ttlSeconds = DEFAULT_AUTH_TOKEN_TTL_SECONDS): Promise<MintedAuthToken> {
+    const record = await this.#load();
+    if (record.step !== 'signedIn') throw new FlowError('signed_out', 'Log in to Okto first.');
+    if (this.#isPastExpiry(record.account)) {
+      await this.#exclusive(() => this.#expire(record.account));
+      throw new FlowError('session_expired', 'Your Okto session has ended. Log in again.');
+    }
+    return this.#mint(record.account, ttlSeconds);
+  }
+
+  async #mint(account: AccountView, ttlSeconds: number): Promise<MintedAuthToken> {
+    const sessionPrivateKey = await this.#deps.vault.open(SESSION_KEY);
+    if (!sessionPrivateKey)
+      throw new FlowError('session_missing', 'The session key is missing. Log in again.');
+    const nowSeconds = Math.floor(this.#deps.now() / 1000);
+    const expiresAt = Math.min(nowSeconds + ttlSeconds, account.sessionExpiry);
+    const authToken = await createAuthToken({
+      sessionPrivateKey: sessionPrivateKey as `0x${string}`,
+      expireAt: expiresAt,
+    });
+    return { authToken, expiresAt, account };
+  }
+
+  async #sendTo(contact: Contact, target: FlowTarget, token: string | undefined): Promise<void> {
+    const { okto, companion } = this.#clients(target);
+    const sent =
+      contact.method === 'email'
+        ? await okto.sendEmailOtp(await companion.signEmailSend({ email: contact.email, token }))
+        : await okto.sendWhatsAppOtp(
+            await companion.signWhatsAppSend({
+              whatsappNumber: contact.whatsappNumber,
+              countryShortName: contact.countryShortName,
+              token,
+            }),
+          );
+    const now = this.#deps.now();
+    await this.#deps.vault.remove(ID_TOKEN);
+    await this.#save({
+      step: 'codeSent',
+      contact,
+      token: sent.token,
+      sentAt: now,
+      expiresAt: now + OTP_LIFETIME_SECONDS * 1000,
+      resendAt: now + RESEND_COOLDOWN_MS,
+      attemptsLeft: OTP_ATTEMPTS,
+      target,
+    });
+  }
+
+  async #register(): Promise<void> {
+    const record = await this.#load();
+    if (record.step !== 'registering') return;
+    const { contact, target } = record;
+    try {
+      const idToken = await this.#deps.vault.open(ID_TOKEN);
+      if (!idToken) throw new FlowError('login_lost', 'The login could not be completed. Send a new code.');
+      const key = createSessionKey();
+      const nonce = crypto.randomUUID();
+      const { okto, companion } = this.#clients(target);
+      const client = await companion.signSession({ sessionPk: key.publicKey, nonce });
+      if (client.clientSWA !== target.clientSWA)
+        throw new FlowError(
+          'client_changed',
+          'The signing service changed its Okto client during login. Start again.',
+        );
+      const sessionDataUserSignature = await signSessionAsUser({
+        sessionPk: key.publicKey,
+        sign: privateKeySigner(key.privateKey),
+      });
+      const registered = await okto.authenticate(
+        buildAuthenticateRequest({
+          idToken,
+          nonce,
+          clientSWA: client.clientSWA,
+          sessionPk: key.publicKey,
+          paymaster: client.paymaster,
+          paymasterData: client.paymasterData,
+          sessionPkClientSignature: client.sessionPkClientSignature,
+          sessionDataUserSignature,
+        }),
+      );
+      // The key is sealed before the state says signed in, so a stop in between never leaves a
+      // signed-in state without its key.
+      await this.#deps.vault.seal(SESSION_KEY, key.privateKey);
+      await this.#deps.vault.remove(ID_TOKEN);
+      await this.#save({
+        step: 'signedIn',
+        target,
+        account: {
+          userSWA: registered.userSWA,
+          clientSWA: registered.clientSWA,
+          sessionExpiry: registered.sessionExpiry,
+          sessionAddress: key.address,
+          sessionPublicKey: key.publicKey,
+          environment: target.environment,
+          oktoBaseUrl: target.oktoBaseUrl,
+          contact,
+          signedInAt: this.#deps.now(),
+        },
+      });
+    } catch (error) {
+      const userError = toUserError(error);
+      if (userError.code === 'login_lost') await this.#save({ step: 'signedOut', notice: userError.message });
+      else await this.#save({ step: 'failed', contact, target, error: userError });
+      throw error;
+    }
+  }
+
+  async #resolveTarget(): Promise<FlowTarget> {
+    const settings = await this.getSettings();
+    const oktoBaseUrl =
+      settings.environment === 'local'
+        ? settings.localBaseUrl
+        : (environments[settings.environment].baseUrl as string);
+    const companion = createCompanionClient({
+      baseUrl: settings.companionUrl,
+      fetch: this.#deps.fetch,
+      timeoutMs: this.#deps.timeoutMs,
+      onExchange: this.#exchangeLogger('companion'),
+    });
+    const config = await companion.getConfig();
+    if (config.environment !== settings.environment)
+      throw new FlowError(
+        'environment_mismatch',
+        `The signing service at ${companion.origin} signs for Okto ${config.environment}, but the extension is set to ${settings.environment}. Make them match in Settings.`,
+      );
+    return {
+      environment: settings.environment,
+      oktoBaseUrl: oktoBaseUrl.replace(/\/+$/, ''),
+      companionUrl: settings.companionUrl,
+      clientSWA: config.clientSWA,
+    };
+  }
+
+  #clients(target: FlowTarget) {
+    const { fetch, timeoutMs } = this.#deps;
+    return {
+      okto: createOktoClient({
+        baseUrl: target.oktoBaseUrl,
+        fetch,
+        timeoutMs,
+        onExchange: this.#exchangeLogger('okto'),
+      }),
+      companion: createCompanionClient({
+        baseUrl: target.companionUrl,
+        fetch,
+        timeoutMs,
+        onExchange: this.#exchangeLogger('companion'),
+      }),
+    };
+  }
+
+  #exchangeLogger(service: 'okto' | 'companion') {
+    const { onExchange } = this.#deps;
+    return onExchange && ((exchange: OktoExchange) => onExchange({ ...exchange, service }));
+  }
+
+  #isPastExpiry(account: AccountView): boolean {
+    return this.#deps.now() >= account.sessionExpiry * 1000;
+  }
+
+  #expire(account: AccountView): Promise<void> {
+    const ended = new Date(account.sessionExpiry * 1000).toLocaleString();
+    return this.#endSession({
+      step: 'expired',
+      contact: account.contact,
+      notice: `Your Okto session ended on ${ended}. Log in again.`,
+    });
+  }
+
+  async #endSession(next: FlowRecord): Promise<void> {
+    await this.#deps.vault.remove(SESSION_KEY);
+    await this.#deps.vault.remove(ID_TOKEN);
+    await this.#save(next);
+  }
+
+  #load(): Promise<FlowRecord> {
+    this.#record ??= this.#deps.store.get<FlowRecord>(STATE_KEY).then((r) => r ?? { step: 'signedOut' });
+    return this.#record;
+  }
+
+  async #save(record: FlowRecord): Promise<void> {
+    await this.#deps.store.set(STATE_KEY, record);
+    this.#record = Promise.resolve(record);
+    this.#deps.onViewChanged(toView(record));
+  }
+
+  /** Runs mutations one at a time, so two pages clicking at once cannot interleave a flow. */
+  #exclusive<result>(fn: () => Promise<result>): Promise<result> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  #action(fn: () => Promise<void>): Promise<LoginResponse> {
+    return this.#exclusive(async () => {
+      try {
+        await fn();
+        return { ok: true, view: await this.view() };
+      } catch (error) {
+        return { ok: false, error: toUserError(error), view: await this.view() };
+      }
+    });
+  }
+}
+
+const EXPIRED_MESSAGE = 'The code expired after 5 minutes. Send a new code.';
+
+/** What a failed verify does to the code step: count the attempt, or mark the code unusable. */
+function codeFailure(
+  record: CodeSentRecord,
+  error: UserError,
+  now: number,
+): Pick<CodeSentRecord, 'attemptsLeft' | 'expiresAt'> & { error: UserError } {
+  switch (error.code) {
+    case 'invalid_otp': {
+      const attemptsLeft = Math.max(0, record.attemptsLeft - 1);
+      const message =
+        attemptsLeft > 0
+          ? `That code is not right. ${attemptsLeft} ${attemptsLeft === 1 ? 'attempt' : 'attempts'} left.`
+          : 'That code is not right, and that was the last attempt. Send a new code.';
+      return { attemptsLeft, expiresAt: record.expiresAt, error: { code: 'invalid_otp', message } };
+    }
+    case 'otp_expired':
+      return { attemptsLeft: record.attemptsLeft, expiresAt: Math.min(record.expiresAt, now), error };
+    case 'otp_attempts_exceeded':
+    case 'invalid_token':
+      return { attemptsLeft: 0, expiresAt: record.expiresAt, error };
+    default:
+      return { attemptsLeft: record.attemptsLeft, expiresAt: record.expiresAt, error };
+  }
+}
+
+/** The part of a record a page may see. */
+function toView(record: FlowRecord): LoginView {
+  switch (record.step) {
+    case 'codeSent':
+      return {
+        step: 'codeSent',
+        contact: record.contact,
+        sentAt: record.sentAt,
+        expiresAt: record.expiresAt,
+        resendAt: record.resendAt,
+        attemptsLeft: record.attemptsLeft,
+        error: record.error,
+      };
+    case 'verifying':
+    case 'registering':
+      return { step: record.step, contact: record.contact };
+    case 'failed':
+      return { step: 'failed', contact: record.contact, error: record.error };
+    case 'signedIn':
+      return { step: 'signedIn', account: record.account };
+    case 'expired':
+      return { step: 'expired', notice: record.notice, contact: record.contact };
+    case 'signedOut':
+      return { step: 'signedOut', notice: record.notice };
+  }
+}

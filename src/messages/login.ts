@@ -1,0 +1,116 @@
+import * as v from 'valibot';
+import type { Address, Hex } from 'viem';
+import type { OktoEnvironment } from '../okto/environments.ts';
+
+// The contract between extension pages (popup, options, devtools) and the service worker for login,
+// session and settings. Pages see views, never secrets: no session private key, no Okto token.
+
+/** Who the user is logging in as. A WhatsApp number is national digits plus its ISO country code. */
+export type Contact =
+  | { method: 'email'; email: string }
+  | { method: 'whatsapp'; countryShortName: string; whatsappNumber: string };
+
+/** A failure a person can act on: what happened and what to do next. */
+export type UserError = {
+  message: string;
+  /** A stable machine code, e.g. `invalid_otp`, `companion_unreachable`. */
+  code: string;
+  /** Seconds to wait before trying again, when the server said so. */
+  retryAfter?: number;
+};
+
+/** The signed-in account, as pages may see it. */
+export type AccountView = {
+  userSWA: Address;
+  clientSWA: Address;
+  /** Unix seconds. */
+  sessionExpiry: number;
+  sessionAddress: Address;
+  sessionPublicKey: Hex;
+  environment: OktoEnvironment;
+  oktoBaseUrl: string;
+  contact: Contact;
+  /** Unix ms. */
+  signedInAt: number;
+  /** Unix ms of the last successful verify-session, if any. */
+  verifiedAt?: number;
+};
+
+/** Where the login is, for the popup to render. Times are unix milliseconds. */
+export type LoginView =
+  | { step: 'signedOut'; notice?: string }
+  | {
+      step: 'codeSent';
+      contact: Contact;
+      sentAt: number;
+      expiresAt: number;
+      resendAt: number;
+      attemptsLeft: number;
+      error?: UserError;
+    }
+  | { step: 'verifying'; contact: Contact }
+  | { step: 'registering'; contact: Contact }
+  | { step: 'signedIn'; account: AccountView }
+  | { step: 'expired'; notice: string; contact?: Contact }
+  | { step: 'failed'; error: UserError; contact: Contact };
+
+/** Settings the user controls on the options page. */
+export type Settings = {
+  environment: OktoEnvironment;
+  /** Used when `environment` is `local`: the emulator's URL. */
+  localBaseUrl: string;
+  companionUrl: string;
+};
+
+const httpUrl = v.pipe(
+  v.string(),
+  v.trim(),
+  v.url('Enter a full URL, like http://127.0.0.1:8790.'),
+  v.check((u) => /^https?:\/\//i.test(u), 'The URL must start with http:// or https://.'),
+);
+
+export const SettingsSchema = v.strictObject({
+  environment: v.picklist(['local', 'sandbox', 'production'], 'Choose local, sandbox or production.'),
+  localBaseUrl: httpUrl,
+  companionUrl: httpUrl,
+});
+
+export const ContactSchema = v.variant('method', [
+  v.strictObject({
+    method: v.literal('email'),
+    email: v.pipe(v.string(), v.trim(), v.maxLength(254), v.email('Enter a valid email address.')),
+  }),
+  v.strictObject({
+    method: v.literal('whatsapp'),
+    countryShortName: v.pipe(v.string(), v.regex(/^[A-Z]{2}$/, 'Choose a country.')),
+    whatsappNumber: v.pipe(v.string(), v.regex(/^\d{4,17}$/, 'Enter the number without its country code.')),
+  }),
+]);
+
+/** Requests an extension page may send to the worker. */
+export const LoginRequestSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('login/getView') }),
+  v.strictObject({ type: v.literal('login/sendCode'), contact: ContactSchema }),
+  v.strictObject({ type: v.literal('login/resendCode') }),
+  v.strictObject({
+    type: v.literal('login/verifyCode'),
+    otp: v.pipe(v.string(), v.regex(/^\d{6}$/, 'The code is 6 digits.')),
+  }),
+  v.strictObject({ type: v.literal('login/retry') }),
+  v.strictObject({ type: v.literal('login/cancel') }),
+  v.strictObject({ type: v.literal('login/logout') }),
+  v.strictObject({ type: v.literal('session/verifyNow') }),
+  v.strictObject({ type: v.literal('settings/get') }),
+  v.strictObject({ type: v.literal('settings/save'), settings: SettingsSchema, confirmLogout: v.boolean() }),
+]);
+export type LoginRequest = v.InferOutput<typeof LoginRequestSchema>;
+
+/** Every answer carries the current view, so a page never renders stale state after an action. */
+export type LoginResponse = { ok: true; view: LoginView } | { ok: false; error: UserError; view: LoginView };
+
+export type SettingsResponse =
+  | { ok: true; settings: Settings; view: LoginView }
+  | { ok: false; error: UserError; settings: Settings; view: LoginView };
+
+/** Broadcast by the worker to extension pages whenever the login view changes. */
+export type LoginViewChanged = { type: 'login/viewChanged'; view: LoginView };

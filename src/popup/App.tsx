@@ -1,0 +1,120 @@
+import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import type { LoginResponse, LoginView } from '../messages/login.ts';
+import { Account } from './Account.tsx';
+import { onViewChanged, send } from './api.ts';
+import { CodeEntry, describeContact } from './CodeEntry.tsx';
+import { SignIn } from './SignIn.tsx';
+import { Alert, Button } from './ui.tsx';
+
+/** The toolbar popup: whatever step the login is at, as the service worker reports it. */
+export function App() {
+  const [view, setView] = useState<LoginView>();
+  const [loadError, setLoadError] = useState<string>();
+
+  useEffect(() => {
+    const unsubscribe = onViewChanged(setView);
+    send({ type: 'login/getView' })
+      .then(setView)
+      .catch(() =>
+        setLoadError('The extension’s background did not answer. Close this window and open it again.'),
+      );
+    return unsubscribe;
+  }, []);
+
+  /** Every action answers with the new view; show it even if the broadcast was missed. */
+  const act = async (request: Parameters<typeof send>[0]): Promise<LoginResponse> => {
+    const response = (await send(request)) as LoginResponse;
+    setView(response.view);
+    return response;
+  };
+
+  return (
+    <div class="popup">
+      <header class="header">
+        <span class="brand">
+          <img src="/icons/icon-32.png" alt="" width={20} height={20} /> Okto
+        </span>
+        <button type="button" class="btn btn-link" onClick={() => browser.runtime.openOptionsPage()}>
+          Settings
+        </button>
+      </header>
+      <main id="app">
+        {loadError && <Alert>{loadError}</Alert>}
+        {!view && !loadError && <p class="muted center">Loading…</p>}
+        {view && <Step view={view} act={act} />}
+      </main>
+    </div>
+  );
+}
+
+function Step({
+  view,
+  act,
+}: {
+  view: LoginView;
+  act: (r: Parameters<typeof send>[0]) => Promise<LoginResponse>;
+}) {
+  switch (view.step) {
+    case 'signedOut':
+    case 'expired':
+      return <SignIn notice={view.notice} onSend={(contact) => act({ type: 'login/sendCode', contact })} />;
+    case 'codeSent':
+      return (
+        <CodeEntry
+          view={view}
+          onVerify={(otp) => act({ type: 'login/verifyCode', otp })}
+          onResend={() => act({ type: 'login/resendCode' })}
+          onCancel={() => act({ type: 'login/cancel' })}
+        />
+      );
+    case 'verifying':
+    case 'registering':
+      return (
+        <section class="card center" aria-busy="true">
+          <span class="spinner spinner-large" aria-hidden="true" />
+          <h1 class="title">
+            {view.step === 'verifying' ? 'Checking your code…' : 'Securing your session…'}
+          </h1>
+          <p class="muted">{describeContact(view.contact)}</p>
+        </section>
+      );
+    case 'failed':
+      return <Failed view={view} act={act} />;
+    case 'signedIn':
+      return <Account account={view.account} onLogout={() => act({ type: 'login/logout' })} />;
+  }
+}
+
+function Failed({
+  view,
+  act,
+}: {
+  view: Extract<LoginView, { step: 'failed' }>;
+  act: (r: Parameters<typeof send>[0]) => Promise<LoginResponse>;
+}) {
+  const [busy, setBusy] = useState<'retry' | 'cancel'>();
+  const run = async (kind: 'retry' | 'cancel') => {
+    setBusy(kind);
+    try {
+      await act({ type: kind === 'retry' ? 'login/retry' : 'login/cancel' });
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  return (
+    <section class="card">
+      <h1 class="title">Almost there</h1>
+      <p class="muted">
+        Your code was accepted for {describeContact(view.contact)}, but the session could not be set up.
+      </p>
+      <Alert>{view.error.message}</Alert>
+      <Button busy={busy === 'retry'} disabled={Boolean(busy)} onClick={() => run('retry')}>
+        Try again
+      </Button>
+      <Button variant="link" busy={busy === 'cancel'} disabled={Boolean(busy)} onClick={() => run('cancel')}>
+        Start over
+      </Button>
+    </section>
+  );
+}

@@ -1,0 +1,48 @@
+import type { ButtonHTMLAttributes, ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+
+/** A button that shows it is waiting: disabled, `aria-busy`, a spinner; its accessible name stays the same. */
+export function Button({
+  busy = false,
+  variant = 'primary',
+  children,
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { busy?: boolean; variant?: 'primary' | 'secondary' | 'link' }) {
+  return (
+    <button
+      type="button"
+      {...props}
+      class={`btn btn-${variant}`}
+      disabled={busy || Boolean(props.disabled)}
+      aria-busy={busy}
+    >
+      {busy && <span class="spinner" aria-hidden="true" />}
+      {children}
+    </button>
+  );
+}
+
+/** An error a person must notice; screen readers announce it. */
+export function Alert({ children }: { children: ComponentChildren }) {
+  return (
+    <p class="alert" role="alert">
+      {children}
+    </p>
+  );
+}
+
+/** The current time in ms, ticking once a second. */
+export function useNow(): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(id);
+  }, []);
+  return now;
+}
+
+/** `4:59` for a number of milliseconds. */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
