@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import browser from 'webextension-polyfill';
 import { LoginRequestSchema, type LoginView, type LoginViewChanged } from '../messages/login.ts';
+import { createActivityLog } from './activityLog.ts';
 import { LoginFlow } from './loginFlow.ts';
 import { idbStore } from './store.ts';
 import { createVault } from './vault.ts';
@@ -16,7 +17,25 @@ const VERIFY_ON_START_AFTER_MS = 10 * 60_000;
 
 const bootId = crypto.randomUUID();
 const store = idbStore();
-const flow = new LoginFlow({ store, vault: createVault(store), onViewChanged: viewChanged });
+/** Every HTTP exchange and provider request, redacted, for the DevTools panel. */
+const activityLog = createActivityLog();
+const flow = new LoginFlow({
+  store,
+  vault: createVault(store),
+  onViewChanged: viewChanged,
+  onExchange: ({ service, method, url, status, durationMs, traceId, requestBody, responseBody, error }) =>
+    activityLog.record({
+      kind: service,
+      method,
+      url,
+      status,
+      durationMs,
+      traceId,
+      request: requestBody,
+      response: responseBody,
+      error: error && { message: error.shortMessage, code: error.errorCode },
+    }),
+});
 
 function viewChanged(view: LoginView): void {
   const message: LoginViewChanged = { type: 'login/viewChanged', view };
@@ -114,5 +133,6 @@ Object.assign(globalThis, {
     view: () => flow.view(),
     mintAuthToken: (ttlSeconds?: number) => flow.mintAuthToken(ttlSeconds),
     checkSession: () => flow.checkSession(),
+    activity: () => activityLog.list(),
   },
 });
