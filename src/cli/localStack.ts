@@ -1,0 +1,160 @@
+import { loadCompanionConfig } from '../companion/config.ts';
+import { DEFAULT_RATE_LIMITS } from '../companion/rateLimit.ts';
+import { type RunningCompanion, startCompanion } from '../companion/server.ts';
+import { DEV_CLIENT_PRIVATE_KEY, DEV_CLIENT_SWA } from '../emulator/devClient.ts';
+import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
+import { DEV_EXTENSION_ID } from '../extensionId.ts';
+
+// The local stack: the Okto emulator plus a companion signing for the emulator's development client.
+// `npm start` runs it on fixed ports; tests run it on free ports and drive it (outbox, clock).
+
+export type OutboxMessage = {
+  channel: 'email' | 'whatsapp';
+  to: string;
+  otp: string;
+  token: string;
+  sentAt: string;
+};
+
+export type LocalStack = {
+  emulatorUrl: string;
+  companionUrl: string;
+  inboxUrl: string;
+  /** Messages "sent" to an email address or `+E164` number, newest first. */
+  outbox(to: string): Promise<OutboxMessage[]>;
+  /** The newest code sent to `to`, waiting briefly for it to arrive. */
+  latestCode(to: string): Promise<string>;
+  /** Unix ms on the stack's clock: real time plus every `advanceClock`. */
+  now(): number;
+  /** Moves the emulator's clock, and the companion's with it, forward. */
+  advanceClock(seconds: number): Promise<void>;
+  stopCompanion(): Promise<void>;
+  /** Starts the companion again on the same port. */
+  startCompanion(): Promise<void>;
+  stopEmulator(): Promise<void>;
+  /** Starts the emulator again on the same port (its state is new: in memory only). */
+  startEmulator(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export type StartLocalStackParameters = {
+  /** Default 0 (a free port); `npm start` uses 8790. */
+  emulatorPort?: number;
+  /** Default 0 (a free port); `npm start` uses 8791. */
+  companionPort?: number;
+  /** Browser origins the companion accepts; default the development extension id. */
+  allowedOrigins?: string[];
+  /** Raise the companion's per-IP limits (every test request comes from 127.0.0.1). */
+  relaxedLimits?: boolean;
+  emulatorLog?: (line: string) => void;
+  companionLog?: (line: string) => void;
+};
+
+/**
+ * Node's `fetch`, retried once when a pooled keep-alive connection turns out to be closed (a server
+ * restarted on the same port), as browsers do for a request that failed on a reused connection.
+ */
+export const fetchWithReconnect: typeof fetch = async (input, init) => {
+  try {
+    return await fetch(input, init);
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw error;
+    return fetch(input, init);
+  }
+};
+
+/** Starts the emulator and a companion for its development client. */
+export async function startLocalStack(p: StartLocalStackParameters = {}): Promise<LocalStack> {
+  const quiet = () => {};
+  let offsetMs = 0;
+  const clock = () => Date.now() + offsetMs;
+  let emulator: RunningEmulator | undefined = await startEmulator({
+    port: p.emulatorPort ?? 0,
+    log: p.emulatorLog ?? quiet,
+  });
+  const emulatorPort = emulator.port;
+  const emulatorUrl = emulator.url;
+  const config = loadCompanionConfig({
+    OKTO_CLIENT_PRIVATE_KEY: DEV_CLIENT_PRIVATE_KEY,
+    OKTO_CLIENT_SWA: DEV_CLIENT_SWA,
+    OKTO_ENVIRONMENT: 'local',
+    OKTO_BASE_URL: emulatorUrl,
+    COMPANION_ALLOWED_ORIGINS: (p.allowedOrigins ?? [`chrome-extension://${DEV_EXTENSION_ID}`]).join(','),
+  });
+  const limits = p.relaxedLimits
+    ? {
+        ...DEFAULT_RATE_LIMITS,
+        ip: { limit: 100_000, windowSeconds: 60 },
+        overall: { limit: 100_000, windowSeconds: 60 },
+      }
+    : DEFAULT_RATE_LIMITS;
+  let companionPort = p.companionPort ?? 0;
+  let companion: RunningCompanion | undefined;
+  const bootCompanion = async () => {
+    companion = await startCompanion({
+      config,
+      port: companionPort,
+      limits,
+      clock,
+      log: p.companionLog ?? quiet,
+    });
+    companionPort = companion.port;
+  };
+  await bootCompanion();
+  const companionUrl = (companion as RunningCompanion | undefined)?.url ?? '';
+
+  async function outbox(to: string): Promise<OutboxMessage[]> {
+    const response = await fetchWithReconnect(
+      `${emulatorUrl}/__emulator/outbox?to=${encodeURIComponent(to)}`,
+    );
+    if (!response.ok) throw new Error(`outbox answered HTTP ${response.status}`);
+    return (await response.json()) as OutboxMessage[];
+  }
+
+  async function advanceEmulatorClock(seconds: number): Promise<void> {
+    const response = await fetchWithReconnect(`${emulatorUrl}/__emulator/clock`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ advanceSeconds: seconds }),
+    });
+    if (!response.ok) throw new Error(`clock answered HTTP ${response.status}`);
+  }
+
+  return {
+    emulatorUrl,
+    companionUrl,
+    inboxUrl: `${emulatorUrl}/__emulator/inbox`,
+    outbox,
+    now: clock,
+    async latestCode(to) {
+      for (let i = 0; i < 50; i++) {
+        const [newest] = await outbox(to);
+        if (newest) return newest.otp;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`no code was sent to ${to}`);
+    },
+    async advanceClock(seconds) {
+      await advanceEmulatorClock(seconds);
+      offsetMs += seconds * 1000;
+    },
+    async stopCompanion() {
+      await companion?.close();
+      companion = undefined;
+    },
+    startCompanion: bootCompanion,
+    async stopEmulator() {
+      await emulator?.close();
+      emulator = undefined;
+    },
+    async startEmulator() {
+      emulator = await startEmulator({ port: emulatorPort, log: p.emulatorLog ?? quiet });
+      // A new emulator starts at real time: bring it to the stack's clock.
+      if (offsetMs > 0) await advanceEmulatorClock(offsetMs / 1000);
+    },
+    async close() {
+      await Promise.all([companion?.close(), emulator?.close()]);
+    },
+  };
+}
