@@ -25,16 +25,88 @@ export type ActivityEntry = {
 
 export type ActivityLog = {
   record(entry: Omit<ActivityEntry, 'id' | 'at'> & { at?: number }): ActivityEntry;
+  /** Oldest first; with `tabId`, that tab's entries plus the worker-wide ones (which have no tab). */
   list(filter?: { tabId?: number }): ActivityEntry[];
   clear(): void;
-  subscribe(listener: (entry: ActivityEntry) => void): () => void;
+  /** Calls `listener` with every new entry and `onClear` after every `clear()`; returns the unsubscribe function. */
+  subscribe(listener: (entry: ActivityEntry) => void, onClear?: () => void): () => void;
+  /** Settles once the persisted entries (if any) are back in the log. */
+  ready: Promise<void>;
 };
 
-/** A ring buffer of at most `limit` entries, redacting each as it is recorded. */
-export function createActivityLog({ limit = 10_000, now = Date.now } = {}): ActivityLog {
+/** Where the log survives a worker restart: `chrome.storage.session` in the extension, a Map in tests. */
+export type ActivityStorage = {
+  get(key: string): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+};
+
+export type CreateActivityLogParameters = {
+  /** The most entries kept in memory. */
+  limit?: number;
+  now?: () => number;
+  /** Write-behind persistence of the newest entries; none when omitted. */
+  storage?: ActivityStorage;
+  /** The most entries persisted: storage.session holds 10 MB in all, shared with the rest of the worker. */
+  persistLimit?: number;
+  /** How long writes are batched. */
+  persistDelayMs?: number;
+};
+
+const STORAGE_KEY = 'activityLog';
+
+type PersistedLog = { nextId: number; entries: ActivityEntry[] };
+
+/**
+ * A ring buffer of at most `limit` entries, redacting each as it is recorded. With `storage`, the
+ * newest `persistLimit` entries are written behind (batched) and restored when the worker starts again.
+ */
+export function createActivityLog({
+  limit = 10_000,
+  now = Date.now,
+  storage,
+  persistLimit = 2_000,
+  persistDelayMs = 500,
+}: CreateActivityLogParameters = {}): ActivityLog {
   let entries: ActivityEntry[] = [];
   let nextId = 1;
-  const listeners = new Set<(entry: ActivityEntry) => void>();
+  const listeners = new Set<{ entry: (entry: ActivityEntry) => void; clear?: () => void }>();
+  let writeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function persistSoon(): void {
+    if (!storage || writeTimer !== undefined) return;
+    writeTimer = setTimeout(() => {
+      writeTimer = undefined;
+      void persist(persistLimit);
+    }, persistDelayMs);
+  }
+
+  async function persist(count: number): Promise<void> {
+    if (!storage) return;
+    const value: PersistedLog = { nextId, entries: count > 0 ? entries.slice(-count) : [] };
+    try {
+      await storage.set({ [STORAGE_KEY]: value });
+    } catch {
+      // Over the quota (large bodies): keep fewer rather than none.
+      if (count > 50) await persist(Math.floor(count / 2));
+    }
+  }
+
+  async function restore(): Promise<void> {
+    if (!storage) return;
+    let saved: PersistedLog | undefined;
+    try {
+      saved = asPersistedLog((await storage.get(STORAGE_KEY))[STORAGE_KEY]);
+    } catch {
+      return;
+    }
+    if (!saved) return;
+    // Entries recorded while the storage was read come after the restored ones, with ids after theirs.
+    const offset = saved.nextId - 1;
+    const fresh = entries.map((e) => ({ ...e, id: e.id + offset }));
+    nextId += offset;
+    entries = [...saved.entries, ...fresh].slice(-limit);
+  }
+
   return {
     record(input) {
       const entry: ActivityEntry = {
@@ -45,22 +117,37 @@ export function createActivityLog({ limit = 10_000, now = Date.now } = {}): Acti
         response: redact(input.response),
       };
       entries.push(entry);
-      if (entries.length > limit) entries = entries.slice(entries.length - limit);
-      for (const listener of listeners) listener(entry);
+      if (entries.length > limit * 1.1) entries = entries.slice(entries.length - limit);
+      for (const listener of listeners) listener.entry(entry);
+      persistSoon();
       return entry;
     },
-    list: (filter) =>
-      filter?.tabId === undefined
-        ? [...entries]
-        : entries.filter((e) => e.tabId === undefined || e.tabId === filter.tabId),
+    list(filter) {
+      const kept = entries.length > limit ? entries.slice(entries.length - limit) : entries;
+      return filter?.tabId === undefined
+        ? [...kept]
+        : kept.filter((e) => e.tabId === undefined || e.tabId === filter.tabId);
+    },
     clear() {
       entries = [];
+      for (const listener of listeners) listener.clear?.();
+      persistSoon();
     },
-    subscribe(listener) {
+    subscribe(entry, clear) {
+      const listener = { entry, clear };
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    ready: restore(),
   };
+}
+
+function asPersistedLog(value: unknown): PersistedLog | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { nextId, entries } = value as Partial<PersistedLog>;
+  if (typeof nextId !== 'number' || !Number.isSafeInteger(nextId) || !Array.isArray(entries))
+    return undefined;
+  return { nextId, entries: entries.filter((e) => typeof e?.id === 'number' && e.id < nextId) };
 }
 
 const SECRET_KEYS = new Set(['otp', 'code']);

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { type ActivityStorage, createActivityLog } from './activityLog.ts';
+
+function memoryStorage(): ActivityStorage & { data: Map<string, unknown> } {
+  const data = new Map<string, unknown>();
+  return {
+    data,
+    get: async (key) => (data.has(key) ? { [key]: structuredClone(data.get(key)) } : {}),
+    set: async (items) => {
+      for (const [key, value] of Object.entries(items)) data.set(key, structuredClone(value));
+    },
+  };
+}
+
+const okto = { kind: 'okto', method: 'POST', url: 'https://okto.test/x', durationMs: 3 } as const;
+
+describe('activity log', () => {
+  it('keeps only the newest `limit` entries', () => {
+    const log = createActivityLog({ limit: 100 });
+    for (let i = 0; i < 1_000; i++) log.record({ ...okto, status: i });
+    const entries = log.list();
+    expect(entries).toHaveLength(100);
+    expect(entries[0]?.status).toBe(900);
+    expect(entries.at(-1)?.status).toBe(999);
+  });
+
+  it('redacts codes, tokens and contacts when recording', () => {
+    const log = createActivityLog();
+    const entry = log.record({
+      ...okto,
+      request: { email: 'alice@example.com', otp: '123456', token: 'abcdefghijklmnop' },
+      response: { whatsapp_number: '9876543210' },
+    });
+    expect(entry.request).toEqual({ email: 'a•••@example.com', otp: '••••••', token: 'abcdefgh…' });
+    expect(entry.response).toEqual({ whatsapp_number: '••••••3210' });
+  });
+
+  it("lists a tab's entries together with the worker-wide ones", () => {
+    const log = createActivityLog();
+    log.record(okto);
+    log.record({
+      kind: 'provider',
+      method: 'eth_accounts',
+      tabId: 7,
+      origin: 'https://a.test',
+      durationMs: 1,
+    });
+    log.record({
+      kind: 'provider',
+      method: 'eth_accounts',
+      tabId: 8,
+      origin: 'https://b.test',
+      durationMs: 1,
+    });
+    expect(log.list({ tabId: 7 }).map((e) => e.tabId)).toEqual([undefined, 7]);
+  });
+
+  it('tells subscribers of new entries and of clears', () => {
+    const log = createActivityLog();
+    const seen: string[] = [];
+    const unsubscribe = log.subscribe(
+      (e) => seen.push(e.method),
+      () => seen.push('cleared'),
+    );
+    log.record(okto);
+    log.clear();
+    unsubscribe();
+    log.record(okto);
+    expect(seen).toEqual(['POST', 'cleared']);
+    expect(log.list()).toHaveLength(1);
+  });
+
+  it('survives a worker restart through its storage, with ids that keep increasing', async () => {
+    const storage = memoryStorage();
+    const first = createActivityLog({ storage, persistDelayMs: 0, persistLimit: 3 });
+    await first.ready;
+    for (let i = 0; i < 5; i++) first.record({ ...okto, status: i });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    const second = createActivityLog({ storage, persistDelayMs: 0 });
+    const early = second.record({ ...okto, status: 99 });
+    await second.ready;
+    const entries = second.list();
+    expect(entries.map((e) => e.status)).toEqual([2, 3, 4, 99]);
+    expect(entries.map((e) => e.id)).toEqual([3, 4, 5, 6]);
+    expect(early.id).toBe(1);
+    expect(second.record(okto).id).toBe(7);
+  });
+
+  it('persists a clear', async () => {
+    const storage = memoryStorage();
+    const first = createActivityLog({ storage, persistDelayMs: 0 });
+    first.record(okto);
+    first.clear();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = createActivityLog({ storage });
+    await second.ready;
+    expect(second.list()).toEqual([]);
+  });
+});
