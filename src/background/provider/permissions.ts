@@ -1,0 +1,145 @@
+import * as v from 'valibot';
+import type { Address } from 'viem';
+import { idbStore, type KeyValueStore } from '../store.ts';
+
+// Which web origins the user approved: they may read the wallet address and get Okto auth tokens.
+// An approval belongs to the Okto user who gave it; when another user logs in, earlier approvals lapse.
+
+const KEY = 'provider/permissions';
+
+/** One approved site. */
+export type SitePermission = {
+  /** `https://app.example` – scheme, host and port, exactly as Chrome reported the sender. */
+  origin: string;
+  /** Unix ms. */
+  approvedAt: number;
+};
+
+/** What is persisted: the approvals and the user (userSWA) who gave them. */
+type PermissionsRecord = { owner?: Address; sites: SitePermission[] };
+
+const RecordSchema = v.object({
+  owner: v.optional(v.pipe(v.string(), v.regex(/^0x[0-9a-fA-F]{40}$/))),
+  sites: v.array(v.object({ origin: v.string(), approvedAt: v.number() })),
+});
+
+/** Why the approved sites changed, for listeners that tell those sites' tabs. */
+export type PermissionsChange = { kind: 'granted'; origin: string } | { kind: 'revoked'; origins: string[] };
+
+export type Permissions = {
+  /** Whether `origin` is approved. */
+  isConnected(origin: string): Promise<boolean>;
+  /** The approval of `origin`, if any. */
+  get(origin: string): Promise<SitePermission | undefined>;
+  /** All approved sites, most recent first. */
+  list(): Promise<SitePermission[]>;
+  /** Approves `origin` (keeps the first approval date if it was approved already). */
+  grant(origin: string): Promise<SitePermission>;
+  /** Removes the approval of `origin`; answers whether there was one. */
+  revoke(origin: string): Promise<boolean>;
+  /**
+   * Makes `userSWA` the owner of the approvals: if they were given by another user, they are all
+   * dropped (a different person must approve sites again). Called when a user logs in.
+   */
+  claimFor(userSWA: Address): Promise<void>;
+  /** Calls `listener` after every grant or revoke; returns the unsubscribe function. */
+  subscribe(listener: (change: PermissionsChange) => void): () => void;
+};
+
+/** The approved-sites store over a key-value store (IndexedDB in the worker). */
+export function createPermissions({
+  store,
+  now = Date.now,
+}: {
+  store: KeyValueStore;
+  now?: () => number;
+}): Permissions {
+  const listeners = new Set<(change: PermissionsChange) => void>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function load(): Promise<PermissionsRecord> {
+    const parsed = v.safeParse(RecordSchema, await store.get(KEY));
+    return parsed.success ? (parsed.output as PermissionsRecord) : { sites: [] };
+  }
+  /** Read-modify-write in order, so two grants at once never lose one. */
+  function update<result>(change: (record: PermissionsRecord) => result): Promise<Awaited<result>> {
+    const next = queue.then(async () => {
+      const record = await load();
+      const result = await change(record);
+      await store.set(KEY, record);
+      return result;
+    });
+    queue = next.catch(() => {});
+    return next;
+  }
+  const emit = (change: PermissionsChange) => {
+    for (const listener of listeners) listener(change);
+  };
+
+  const self: Permissions = {
+    async isConnected(origin) {
+      return (await self.get(origin)) !== undefined;
+    },
+    async get(origin) {
+      await queue;
+      return (await load()).sites.find((site) => site.origin === origin);
+    },
+    async list() {
+      await queue;
+      return [...(await load()).sites].sort((a, b) => b.approvedAt - a.approvedAt);
+    },
+    async grant(origin) {
+      const { site, added } = await update((record) => {
+        const existing = record.sites.find((s) => s.origin === origin);
+        if (existing) return { site: existing, added: false };
+        const created = { origin, approvedAt: now() };
+        record.sites.push(created);
+        return { site: created, added: true };
+      });
+      if (added) emit({ kind: 'granted', origin });
+      return site;
+    },
+    async revoke(origin) {
+      const removed = await update((record) => {
+        const before = record.sites.length;
+        record.sites = record.sites.filter((s) => s.origin !== origin);
+        return record.sites.length < before;
+      });
+      if (removed) emit({ kind: 'revoked', origins: [origin] });
+      return removed;
+    },
+    async claimFor(userSWA) {
+      const dropped = await update((record) => {
+        if (record.owner?.toLowerCase() === userSWA.toLowerCase()) return [];
+        const origins = record.owner ? record.sites.map((s) => s.origin) : [];
+        record.owner = userSWA;
+        if (origins.length > 0) record.sites = [];
+        return origins;
+      });
+      if (dropped.length > 0) emit({ kind: 'revoked', origins: dropped });
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return self;
+}
+
+let shared: Permissions | undefined;
+
+/** The worker's one permissions store (IndexedDB), shared by the provider router, the popup and DevTools. */
+export function permissions(): Permissions {
+  shared ??= createPermissions({ store: idbStore() });
+  return shared;
+}
+
+/** Whether `origin` (e.g. `https://app.example`) is an approved site. */
+export const isConnected = (origin: string): Promise<boolean> => permissions().isConnected(origin);
+/** All approved sites with the date each was approved, most recent first. */
+export const list = (): Promise<SitePermission[]> => permissions().list();
+/**
+ * Revokes `origin`: it gets no address and no tokens until approved again. The provider router
+ * hears it and sends `accountsChanged([])` to that site's open tabs.
+ */
+export const revoke = (origin: string): Promise<boolean> => permissions().revoke(origin);
