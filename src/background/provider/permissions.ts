@@ -62,10 +62,10 @@ export function createPermissions({
     return parsed.success ? (parsed.output as PermissionsRecord) : { sites: [] };
   }
   /** Read-modify-write in order, so two grants at once never lose one. */
-  function update<result>(change: (record: PermissionsRecord) => result): Promise<Awaited<result>> {
+  function update<result>(change: (record: PermissionsRecord) => result): Promise<result> {
     const next = queue.then(async () => {
       const record = await load();
-      const result = await change(record);
+      const result = change(record);
       await store.set(KEY, record);
       return result;
     });
