@@ -1,8 +1,18 @@
 import * as v from 'valibot';
 import browser from 'webextension-polyfill';
+import {
+  ACTIVITY_LIMIT,
+  DEVTOOLS_PORT,
+  type DevtoolsPortMessage,
+  type DevtoolsPortRequest,
+  DevtoolsRequestSchema,
+  isDevtoolsRequest,
+} from '../devtools/messages.ts';
 import { LoginRequestSchema, type LoginView, type LoginViewChanged } from '../messages/login.ts';
 import { createActivityLog } from './activityLog.ts';
+import { toUserError } from './errors.ts';
 import { LoginFlow } from './loginFlow.ts';
+import * as sitePermissions from './provider/permissions.ts';
 import { idbStore } from './store.ts';
 import { createVault } from './vault.ts';
 
@@ -18,7 +28,7 @@ const VERIFY_ON_START_AFTER_MS = 10 * 60_000;
 const bootId = crypto.randomUUID();
 const store = idbStore();
 /** Every HTTP exchange and provider request, redacted, for the DevTools panel. */
-const activityLog = createActivityLog();
+const activityLog = createActivityLog({ limit: ACTIVITY_LIMIT, storage: browser.storage.session });
 const flow = new LoginFlow({
   store,
   vault: createVault(store),
@@ -101,12 +111,83 @@ async function handleLoginMessage(message: unknown, sender: browser.Runtime.Mess
   }
 }
 
+// The DevTools panel: `devtools/*` requests and the `okto-devtools` port that streams new activity.
+
+async function handleDevtoolsMessage(
+  message: unknown,
+  sender: browser.Runtime.MessageSender,
+): Promise<unknown> {
+  if (!isExtensionPage(sender)) return { ok: false, error: { code: 'forbidden', message: 'Not allowed.' } };
+  const parsed = v.safeParse(DevtoolsRequestSchema, message);
+  if (!parsed.success)
+    return { ok: false, error: { code: 'invalid_request', message: v.summarize(parsed.issues) } };
+  const request = parsed.output;
+  try {
+    switch (request.type) {
+      case 'devtools/getState': {
+        await activityLog.ready;
+        const entries = activityLog.list({ tabId: request.tabId });
+        const origin =
+          request.origin ?? [...entries].reverse().find((e) => e.tabId === request.tabId && e.origin)?.origin;
+        const connected = origin === undefined ? undefined : await sitePermissions.isConnected(origin);
+        return { ok: true, view: await flow.view(), origin, connected, entries, limit: ACTIVITY_LIMIT };
+      }
+      case 'devtools/mintToken': {
+        const { authToken, expiresAt } = await flow.mintAuthToken(request.ttlSeconds);
+        return { ok: true, token: authToken, expiresAt };
+      }
+      case 'devtools/clearLog':
+        activityLog.clear();
+        return { ok: true };
+      case 'devtools/revokeOrigin':
+        await sitePermissions.revoke(request.origin);
+        return { ok: true };
+    }
+  } catch (error) {
+    return { ok: false, error: toUserError(error) };
+  }
+}
+
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name !== DEVTOOLS_PORT || !port.sender || !isExtensionPage(port.sender)) return;
+  let tabId: number | undefined;
+  let batch: DevtoolsPortMessage & { type: 'entries' } = { type: 'entries', entries: [] };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    const message = batch;
+    batch = { type: 'entries', entries: [] };
+    port.postMessage(message);
+  };
+  const unsubscribe = activityLog.subscribe(
+    (entry) => {
+      if (tabId === undefined || (entry.tabId !== undefined && entry.tabId !== tabId)) return;
+      batch.entries.push(entry);
+      // Batched: a burst of thousands of entries is a few messages, not thousands.
+      timer ??= setTimeout(flush, 50);
+    },
+    () => {
+      batch.entries = [];
+      port.postMessage({ type: 'cleared' } satisfies DevtoolsPortMessage);
+    },
+  );
+  port.onMessage.addListener((message: unknown) => {
+    const request = message as Partial<DevtoolsPortRequest>;
+    if (request?.type === 'subscribe' && Number.isInteger(request.tabId)) tabId = request.tabId;
+  });
+  port.onDisconnect.addListener(() => {
+    unsubscribe();
+    if (timer !== undefined) clearTimeout(timer);
+  });
+});
+
 const version = browser.runtime.getManifest().version;
 
 // Not `async`: a message this worker does not handle gets `undefined` (not a Promise), which leaves it
 // unanswered; with webextension-polyfill, a Promise resolving to `undefined` would still answer it.
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
   if (isLoginMessage(message)) return handleLoginMessage(message, sender);
+  if (isDevtoolsRequest(message)) return handleDevtoolsMessage(message, sender);
   if (typeof message === 'object' && message !== null && 'type' in message && message.type === 'ping')
     return Promise.resolve({ ok: true, version, bootId });
   return undefined;
@@ -134,5 +215,19 @@ Object.assign(globalThis, {
     mintAuthToken: (ttlSeconds?: number) => flow.mintAuthToken(ttlSeconds),
     checkSession: () => flow.checkSession(),
     activity: () => activityLog.list(),
+    /** Records `count` synthetic provider requests for `tabId`, to test the panel under load. */
+    recordActivity: (count: number, tabId = -1) => {
+      for (let i = 0; i < count; i++)
+        activityLog.record({
+          kind: 'provider',
+          tabId,
+          origin: 'https://load.test',
+          method: i % 2 ? 'eth_chainId' : 'eth_accounts',
+          request: { n: i },
+          response: i % 2 ? '0x1' : [],
+          durationMs: i % 7,
+        });
+      return activityLog.list().length;
+    },
   },
 });
