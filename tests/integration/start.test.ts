@@ -1,0 +1,42 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// `npm start` for real: it must bring up the emulator and the companion on their fixed ports, build
+// the extension, print every URL, and leave nothing running after Ctrl-C.
+
+let child: ChildProcess | undefined;
+afterEach(() => {
+  child?.kill('SIGKILL');
+});
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => resolve(socket.end() && true));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('npm start', () => {
+  it('starts the local stack, prints its URLs, and stops everything on Ctrl-C', async () => {
+    child = spawn('node_modules/.bin/tsx', ['src/cli/start.ts'], {
+      env: { ...process.env, OKTO_NO_BROWSER: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
+    await expect.poll(() => output, { timeout: 30_000 }).toContain('Press Ctrl-C to stop everything.');
+    expect(output).toContain('Inbox (codes)     http://127.0.0.1:8790/__emulator/inbox');
+    expect(output).toContain('Companion         http://127.0.0.1:8791');
+    expect(await (await fetch('http://127.0.0.1:8790/__emulator/health')).json()).toEqual({ ok: true });
+    expect((await fetch('http://127.0.0.1:8791/healthz')).status).toBe(200);
+
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(await portOpen(8790)).toBe(false);
+    expect(await portOpen(8791)).toBe(false);
+  }, 60_000);
+});
