@@ -1,0 +1,126 @@
+import { describe, expect, test } from 'vitest';
+import { DEV_CLIENT_PRIVATE_KEY, DEV_CLIENT_SWA } from '../emulator/devClient.ts';
+import { CompanionConfigError, type CompanionEnv, loadCompanionConfig } from './config.ts';
+
+const valid: CompanionEnv = {
+  OKTO_CLIENT_PRIVATE_KEY: DEV_CLIENT_PRIVATE_KEY,
+  OKTO_CLIENT_SWA: DEV_CLIENT_SWA,
+  OKTO_ENVIRONMENT: 'local',
+  OKTO_BASE_URL: 'http://127.0.0.1:8790/',
+  COMPANION_ALLOWED_ORIGINS: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop, http://localhost:5173',
+};
+
+function failure(env: CompanionEnv): CompanionConfigError {
+  try {
+    loadCompanionConfig(env);
+  } catch (error) {
+    if (error instanceof CompanionConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a CompanionConfigError');
+}
+
+describe('loadCompanionConfig', () => {
+  test('reads a complete local configuration', () => {
+    const config = loadCompanionConfig(valid);
+    expect(config).toMatchObject({
+      clientSWA: DEV_CLIENT_SWA,
+      environment: 'local',
+      oktoBaseUrl: 'http://127.0.0.1:8790',
+      paymaster: '0x74324fA6Fa67b833dfdea4C1b3A9898574d076e3',
+      allowedOrigins: ['chrome-extension://abcdefghijklmnopabcdefghijklmnop', 'http://localhost:5173'],
+      trustProxyHops: 0,
+    });
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.hashSalt).toMatch(/^0x[0-9a-f]{64}$/);
+  });
+
+  test('takes sandbox and production URLs and paymasters from the environments table', () => {
+    const { OKTO_BASE_URL: _, ...rest } = valid;
+    expect(loadCompanionConfig({ ...rest, OKTO_ENVIRONMENT: 'sandbox' })).toMatchObject({
+      oktoBaseUrl: 'https://sandbox-api.okto.tech',
+      paymaster: '0x74324fA6Fa67b833dfdea4C1b3A9898574d076e3',
+    });
+    expect(loadCompanionConfig({ ...rest, OKTO_ENVIRONMENT: 'production' })).toMatchObject({
+      oktoBaseUrl: 'https://apigw.okto.tech',
+      paymaster: '0xB0E2BD2EFb99F982F8cCB8e6737A572B3B0eCE11',
+    });
+    expect(loadCompanionConfig({ ...valid, OKTO_ENVIRONMENT: 'sandbox' }).oktoBaseUrl).toBe(
+      'http://127.0.0.1:8790',
+    );
+  });
+
+  test('an empty origin list allows no browser origin', () => {
+    expect(loadCompanionConfig({ ...valid, COMPANION_ALLOWED_ORIGINS: '' }).allowedOrigins).toEqual([]);
+    expect(loadCompanionConfig({ ...valid, COMPANION_ALLOWED_ORIGINS: undefined }).allowedOrigins).toEqual(
+      [],
+    );
+  });
+
+  test('reads REDIS_URL and COMPANION_TRUST_PROXY', () => {
+    const config = loadCompanionConfig({
+      ...valid,
+      REDIS_URL: 'redis://:pw@10.0.0.5:6379/2',
+      COMPANION_TRUST_PROXY: '1',
+    });
+    expect(config.redisUrl).toBe('redis://:pw@10.0.0.5:6379/2');
+    expect(config.trustProxyHops).toBe(1);
+  });
+
+  test('the hash salt is the same for the same key and differs between keys', () => {
+    const a = loadCompanionConfig(valid).hashSalt;
+    expect(loadCompanionConfig({ ...valid, OKTO_ENVIRONMENT: 'sandbox' }).hashSalt).toBe(a);
+    expect(
+      loadCompanionConfig({ ...valid, OKTO_CLIENT_PRIVATE_KEY: `0x${'11'.repeat(32)}` }).hashSalt,
+    ).not.toBe(a);
+  });
+
+  test.each([
+    [{ OKTO_CLIENT_PRIVATE_KEY: undefined }, 'OKTO_CLIENT_PRIVATE_KEY', /is missing/],
+    [{ OKTO_CLIENT_PRIVATE_KEY: '  ' }, 'OKTO_CLIENT_PRIVATE_KEY', /is missing/],
+    [{ OKTO_CLIENT_PRIVATE_KEY: '0x1234' }, 'OKTO_CLIENT_PRIVATE_KEY', /0x followed by 64 hex/],
+    [
+      { OKTO_CLIENT_PRIVATE_KEY: DEV_CLIENT_PRIVATE_KEY.slice(2) },
+      'OKTO_CLIENT_PRIVATE_KEY',
+      /0x followed by 64 hex/,
+    ],
+    [
+      { OKTO_CLIENT_PRIVATE_KEY: `0x${'00'.repeat(32)}` },
+      'OKTO_CLIENT_PRIVATE_KEY',
+      /not a valid secp256k1 private key/,
+    ],
+    [
+      { OKTO_CLIENT_PRIVATE_KEY: `0x${'ff'.repeat(32)}` },
+      'OKTO_CLIENT_PRIVATE_KEY',
+      /not a valid secp256k1 private key/,
+    ],
+    [{ OKTO_CLIENT_SWA: undefined }, 'OKTO_CLIENT_SWA', /is missing/],
+    [{ OKTO_CLIENT_SWA: '0x1234' }, 'OKTO_CLIENT_SWA', /not an address/],
+    [{ OKTO_CLIENT_SWA: DEV_CLIENT_SWA.replace('C8F4', 'c8F4') }, 'OKTO_CLIENT_SWA', /checksum/],
+    [{ OKTO_ENVIRONMENT: undefined }, 'OKTO_ENVIRONMENT', /is missing/],
+    [{ OKTO_ENVIRONMENT: 'staging' }, 'OKTO_ENVIRONMENT', /expected local, sandbox or production/],
+    [{ OKTO_BASE_URL: undefined }, 'OKTO_BASE_URL', /OKTO_ENVIRONMENT=local needs/],
+    [{ OKTO_BASE_URL: 'localhost:8790' }, 'OKTO_BASE_URL', /must start with http/],
+    [{ OKTO_BASE_URL: 'not a url' }, 'OKTO_BASE_URL', /is not a URL/],
+    [{ OKTO_BASE_URL: 'http://127.0.0.1:8790/?x=1' }, 'OKTO_BASE_URL', /plain base URL/],
+    [{ COMPANION_ALLOWED_ORIGINS: '*' }, 'COMPANION_ALLOWED_ORIGINS', /may not contain \*/],
+    [{ COMPANION_ALLOWED_ORIGINS: 'https://example.com/' }, 'COMPANION_ALLOWED_ORIGINS', /not an origin/],
+    [{ COMPANION_ALLOWED_ORIGINS: 'example.com' }, 'COMPANION_ALLOWED_ORIGINS', /not an origin/],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL', /not a Redis URL/],
+    [{ REDIS_URL: 'redis//nope' }, 'REDIS_URL', /not a Redis URL/],
+    [{ COMPANION_TRUST_PROXY: 'yes' }, 'COMPANION_TRUST_PROXY', /number of proxies/],
+  ])('refuses %o, naming %s', (override, variable, problem) => {
+    const error = failure({ ...valid, ...override });
+    expect(error.variable).toBe(variable);
+    expect(error.shortMessage.startsWith(variable)).toBe(true);
+    expect(error.shortMessage).toMatch(problem);
+  });
+
+  test('never repeats the private key or the Redis password in an error', () => {
+    const nearMiss = `${DEV_CLIENT_PRIVATE_KEY}0`;
+    expect(failure({ ...valid, OKTO_CLIENT_PRIVATE_KEY: nearMiss }).message).not.toContain(
+      nearMiss.slice(2, 20),
+    );
+    expect(failure({ ...valid, REDIS_URL: 'http://user:hunter2@host' }).message).not.toContain('hunter2');
+  });
+});

@@ -1,0 +1,221 @@
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { type Address, type Hex, isAddress, sha256, stringToBytes } from 'viem';
+import { environments, isOktoEnvironment, type OktoEnvironment } from '../okto/environments.ts';
+import { BaseError } from '../okto/errors.ts';
+
+// The companion's configuration, read once from the environment at start-up. Every failure names
+// the variable and what is wrong with it, and never repeats a secret's value.
+
+/** Everything the companion needs to sign for one Okto client. */
+export type CompanionConfig = {
+  /** The client key from Okto's dashboard. Secret: only the signer may see it. */
+  clientPrivateKey: Hex;
+  clientSWA: Address;
+  environment: OktoEnvironment;
+  /** Where the extension posts the bodies this companion signs (no trailing slash). */
+  oktoBaseUrl: string;
+  paymaster: Address;
+  /** Browser origins that may call the companion, e.g. `chrome-extension://<id>`. */
+  allowedOrigins: readonly string[];
+  /** Shared rate-limit counters for several replicas; memory when absent. */
+  redisUrl?: string;
+  /** How many reverse proxies in front append to `X-Forwarded-For`; 0 reads the socket address. */
+  trustProxyHops: number;
+  /**
+   * Salt for the hashes of contacts and IPs in logs and rate-limit keys. Derived from the client key,
+   * so that it is secret and identical on every replica without another variable to share.
+   */
+  hashSalt: string;
+};
+
+/** The settings the fetch handler uses: the whole config minus the key, which stays with the signer. */
+export type CompanionAppConfig = Omit<CompanionConfig, 'clientPrivateKey' | 'redisUrl'>;
+
+/** A variable is missing or malformed; the companion must not start. */
+export class CompanionConfigError extends BaseError {
+  override name = 'CompanionConfigError';
+  readonly variable: string;
+
+  constructor(variable: string, problem: string) {
+    super(`${variable} ${problem}`);
+    this.variable = variable;
+  }
+}
+
+/** Environment variables, as `process.env` holds them. */
+export type CompanionEnv = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and checks the companion's configuration.
+ * @throws {CompanionConfigError} naming the first variable that is missing or malformed.
+ * @example loadCompanionConfig(process.env)
+ */
+export function loadCompanionConfig(env: CompanionEnv): CompanionConfig {
+  const clientPrivateKey = readPrivateKey(env);
+  const clientSWA = readClientSwa(env);
+  const environment = readEnvironment(env);
+  const oktoBaseUrl = readBaseUrl(env, environment);
+  const redisUrl = readRedisUrl(env);
+  return {
+    clientPrivateKey,
+    clientSWA,
+    environment,
+    oktoBaseUrl,
+    paymaster: environments[environment].paymaster,
+    allowedOrigins: readAllowedOrigins(env),
+    ...(redisUrl === undefined ? {} : { redisUrl }),
+    trustProxyHops: readTrustProxy(env),
+    hashSalt: sha256(stringToBytes(`okto-companion hash salt v1\n${clientPrivateKey.toLowerCase()}`)),
+  };
+}
+
+function read(env: CompanionEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function readRequired(env: CompanionEnv, name: string, what: string): string {
+  const value = read(env, name);
+  if (value === undefined) throw new CompanionConfigError(name, `is missing: set it to ${what}.`);
+  return value;
+}
+
+function readPrivateKey(env: CompanionEnv): Hex {
+  const name = 'OKTO_CLIENT_PRIVATE_KEY';
+  const value = readRequired(
+    env,
+    name,
+    "the client private key from Okto's dashboard (0x + 64 hex characters)",
+  );
+  // Never echo the value: a near-miss is still most of a secret.
+  if (!/^0x[0-9a-fA-F]{64}$/.test(value))
+    throw new CompanionConfigError(
+      name,
+      `is malformed: expected 0x followed by 64 hex characters (got ${value.length} characters).`,
+    );
+  if (!secp256k1.utils.isValidPrivateKey(value.slice(2)))
+    throw new CompanionConfigError(
+      name,
+      'is not a valid secp256k1 private key (zero or not below the curve order).',
+    );
+  return value as Hex;
+}
+
+function readClientSwa(env: CompanionEnv): Address {
+  const name = 'OKTO_CLIENT_SWA';
+  const value = readRequired(
+    env,
+    name,
+    "the client smart-wallet address from Okto's dashboard (0x + 40 hex characters)",
+  );
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value))
+    throw new CompanionConfigError(
+      name,
+      `is not an address: expected 0x followed by 40 hex characters, got ${JSON.stringify(value)}.`,
+    );
+  if (!isAddress(value))
+    throw new CompanionConfigError(
+      name,
+      `has a wrong EIP-55 checksum: ${value}. Copy it again from the dashboard, or write it all lower-case.`,
+    );
+  return value;
+}
+
+function readEnvironment(env: CompanionEnv): OktoEnvironment {
+  const name = 'OKTO_ENVIRONMENT';
+  const value = readRequired(env, name, 'local, sandbox or production');
+  if (!isOktoEnvironment(value))
+    throw new CompanionConfigError(
+      name,
+      `is ${JSON.stringify(value)}: expected local, sandbox or production.`,
+    );
+  return value;
+}
+
+function readBaseUrl(env: CompanionEnv, environment: OktoEnvironment): string {
+  const name = 'OKTO_BASE_URL';
+  const value = read(env, name);
+  if (value === undefined) {
+    const known = environments[environment].baseUrl;
+    if (known === undefined)
+      throw new CompanionConfigError(
+        name,
+        "is missing: OKTO_ENVIRONMENT=local needs the emulator's URL, e.g. http://127.0.0.1:8790.",
+      );
+    return known;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CompanionConfigError(
+      name,
+      `is not a URL: ${JSON.stringify(value)}. Expected e.g. http://127.0.0.1:8790.`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CompanionConfigError(
+      name,
+      `must start with http:// or https://, got ${JSON.stringify(value)}.`,
+    );
+  if (url.username || url.password || url.search || url.hash)
+    throw new CompanionConfigError(name, 'must be a plain base URL, without credentials, query or fragment.');
+  return url.href.replace(/\/+$/, '');
+}
+
+const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension|safari-web-extension):\/\/[a-zA-Z0-9-]+$/;
+
+function readAllowedOrigins(env: CompanionEnv): string[] {
+  const name = 'COMPANION_ALLOWED_ORIGINS';
+  const origins = (read(env, name) ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (origin === '*' || origin === 'null')
+      throw new CompanionConfigError(
+        name,
+        `may not contain ${origin}: list each origin, e.g. chrome-extension://<extension id>.`,
+      );
+    if (EXTENSION_ORIGIN.test(origin)) continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {}
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin)
+      throw new CompanionConfigError(
+        name,
+        `has ${JSON.stringify(origin)}, which is not an origin: expected chrome-extension://<extension id> or scheme://host[:port], comma-separated, without a path or trailing slash.`,
+      );
+  }
+  return origins;
+}
+
+function readRedisUrl(env: CompanionEnv): string | undefined {
+  const name = 'REDIS_URL';
+  const value = read(env, name);
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {}
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '')
+    // The URL may carry a password: describe it, do not print it.
+    throw new CompanionConfigError(
+      name,
+      'is not a Redis URL: expected redis://[user:password@]host[:port][/db] or rediss://….',
+    );
+  return value;
+}
+
+function readTrustProxy(env: CompanionEnv): number {
+  const name = 'COMPANION_TRUST_PROXY';
+  const value = read(env, name);
+  if (value === undefined) return 0;
+  if (!/^\d$/.test(value))
+    throw new CompanionConfigError(
+      name,
+      `is ${JSON.stringify(value)}: expected the number of proxies in front of the companion (0-9), usually 1.`,
+    );
+  return Number(value);
+}
