@@ -1,0 +1,63 @@
+import { BaseError } from '../okto/errors.ts';
+
+// The one shape of every failure the companion answers: JSON, a stable code, a message that says what
+// to do, and the field or the wait where they help. The extension's companion client reads it.
+
+export type CompanionErrorCode =
+  | 'invalid_input'
+  | 'rate_limited'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'origin_not_allowed'
+  | 'not_found'
+  /** The shared rate-limit store (Redis) is unreachable: the companion fails closed. */
+  | 'unavailable'
+  | 'internal';
+
+/** The JSON body of every error answer. */
+export type CompanionErrorBody = {
+  error: { code: CompanionErrorCode; message: string; field?: string; retryAfter?: number };
+};
+
+export type CompanionRequestErrorParameters = {
+  status: 400 | 403 | 404 | 413 | 415 | 429 | 500 | 503;
+  code: CompanionErrorCode;
+  message: string;
+  field?: string;
+  /** Seconds; also sent as the `Retry-After` header. */
+  retryAfter?: number;
+};
+
+/** A request the companion refuses, thrown anywhere in the handler and answered as JSON. */
+export class CompanionRequestError extends BaseError {
+  override name = 'CompanionRequestError';
+  readonly status: CompanionRequestErrorParameters['status'];
+  readonly code: CompanionErrorCode;
+  readonly field?: string;
+  readonly retryAfter?: number;
+
+  constructor(p: CompanionRequestErrorParameters) {
+    super(p.message);
+    this.status = p.status;
+    this.code = p.code;
+    this.field = p.field;
+    this.retryAfter = p.retryAfter;
+  }
+
+  /** The JSON body of the answer. */
+  toBody(): CompanionErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.shortMessage,
+        ...(this.field === undefined ? {} : { field: this.field }),
+        ...(this.retryAfter === undefined ? {} : { retryAfter: this.retryAfter }),
+      },
+    };
+  }
+}
+
+/** A 400 for one field of the body. */
+export function invalidInput(field: string, message: string): CompanionRequestError {
+  return new CompanionRequestError({ status: 400, code: 'invalid_input', field, message });
+}

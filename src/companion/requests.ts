@@ -1,0 +1,139 @@
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import * as v from 'valibot';
+import type { Hex } from 'viem';
+import { isUuid, isUuidV4 } from '../okto/nonce.ts';
+import { isUncompressedPublicKey } from '../okto/sessionKey.ts';
+import { invalidInput } from './requestError.ts';
+
+// The bodies the companion accepts, checked at the boundary. A body is refused whole on its first
+// problem: 400 with the field and what to send instead. Values are never echoed back.
+
+const email = v.pipe(
+  v.string('must be a string: the email address to send the code to.'),
+  v.maxLength(254, 'is too long: an email address has at most 254 characters.'),
+  v.email('is not a valid email address, e.g. alice@example.com.'),
+  v.check(
+    (value) => value.indexOf('@') <= 64,
+    'is not a valid email address: the part before @ has at most 64 characters.',
+  ),
+);
+
+const whatsappNumber = v.pipe(
+  v.string('must be a string of digits: the national number without the country code.'),
+  v.regex(
+    /^\d{2,17}$/,
+    'must be the national number as digits only, without +, the country code, spaces or dashes.',
+  ),
+);
+
+const countryShortName = v.pipe(
+  v.string('must be a string: the ISO 3166 alpha-2 country code, e.g. IN.'),
+  v.regex(/^[A-Z]{2}$/, 'must be an upper-case ISO 3166 alpha-2 country code, e.g. IN or BR.'),
+  v.check((value) => isSupportedCountry(value), 'is not a country with a telephone numbering plan we know.'),
+);
+
+/** Okto's OTP tokens are UUIDs; anything else cannot be one of its tokens. */
+const token = v.pipe(
+  v.string('must be a string: the token Okto answered to the send call.'),
+  v.check(isUuid, 'is not an Okto token: send the token from the answer to the send call (a UUID).'),
+);
+
+const otp = v.pipe(
+  v.string('must be a string of 6 digits, e.g. "123456".'),
+  v.regex(/^\d{6}$/, 'must be exactly 6 digits.'),
+);
+
+/** The number must be valid where it says it is, and written as Okto expects it. */
+const NATIONAL_NUMBER_MESSAGE =
+  'is not a valid number for this country, or starts with a trunk prefix such as 0: send the national number, e.g. 9876543210 for IN.';
+
+function isNationalNumberOf(number: string, country: string): boolean {
+  const parsed = parsePhoneNumberFromString(number, country as CountryCode);
+  return parsed?.isValid() === true && parsed.nationalNumber === number;
+}
+
+const EmailSendSchema = v.strictObject({ email, token: v.optional(token) });
+const EmailVerifySchema = v.strictObject({ email, token, otp });
+const WhatsAppSendSchema = v.pipe(
+  v.strictObject({ whatsappNumber, countryShortName, token: v.optional(token) }),
+  v.forward(
+    v.check(
+      (input) => isNationalNumberOf(input.whatsappNumber, input.countryShortName),
+      NATIONAL_NUMBER_MESSAGE,
+    ),
+    ['whatsappNumber'],
+  ),
+);
+const WhatsAppVerifySchema = v.pipe(
+  v.strictObject({ whatsappNumber, countryShortName, token, otp }),
+  v.forward(
+    v.check(
+      (input) => isNationalNumberOf(input.whatsappNumber, input.countryShortName),
+      NATIONAL_NUMBER_MESSAGE,
+    ),
+    ['whatsappNumber'],
+  ),
+);
+const SessionSchema = v.strictObject({
+  sessionPk: v.pipe(
+    v.string('must be a string: the session public key, 0x04 followed by 128 hex characters.'),
+    v.check(
+      isUncompressedPublicKey,
+      'is not an uncompressed secp256k1 public key on the curve (0x04 + 128 hex characters).',
+    ),
+  ),
+  nonce: v.pipe(
+    v.string('must be a string: a fresh UUID v4.'),
+    v.check(isUuidV4, 'is not a UUID v4: generate one with crypto.randomUUID().'),
+  ),
+});
+
+export type EmailSendInput = v.InferOutput<typeof EmailSendSchema>;
+export type EmailVerifyInput = v.InferOutput<typeof EmailVerifySchema>;
+export type WhatsAppSendInput = v.InferOutput<typeof WhatsAppSendSchema>;
+export type WhatsAppVerifyInput = v.InferOutput<typeof WhatsAppVerifySchema>;
+export type SessionInput = { sessionPk: Hex; nonce: string };
+
+/** The schema of each signing route's body. */
+export const requestSchemas = {
+  emailSend: EmailSendSchema,
+  emailVerify: EmailVerifySchema,
+  whatsAppSend: WhatsAppSendSchema,
+  whatsAppVerify: WhatsAppVerifySchema,
+  session: SessionSchema,
+} as const;
+
+/**
+ * Checks a parsed JSON body against a route's schema.
+ * @throws {CompanionRequestError} 400 `invalid_input` naming the first bad field.
+ */
+export function parseRequest<schema extends v.GenericSchema>(
+  schema: schema,
+  body: unknown,
+): v.InferOutput<schema> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalidInput('body', 'The body must be a JSON object.');
+  const result = v.safeParse(schema, body, { abortEarly: true });
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const field = issue.path?.map((item) => String(item.key)).join('.') || 'body';
+  throw invalidInput(field, `${field} ${reasonOf(issue)}`);
+}
+
+function reasonOf(issue: v.BaseIssue<unknown>): string {
+  if (issue.type === 'strict_object') {
+    return issue.input === undefined
+      ? 'is missing.'
+      : 'is not a field of this request: remove it (see the companion README for each route\u2019s fields).';
+  }
+  return issue.message;
+}
+
+/** The contact a rate limit counts: the address in lower case, or the number in E.164. */
+export function contactOf(
+  input: { email: string } | { whatsappNumber: string; countryShortName: string },
+): string {
+  if ('email' in input) return `email:${input.email.toLowerCase()}`;
+  const parsed = parsePhoneNumberFromString(input.whatsappNumber, input.countryShortName as CountryCode);
+  return `whatsapp:${parsed?.number ?? `${input.countryShortName}${input.whatsappNumber}`}`;
+}
