@@ -1,2 +1,87 @@
-// Will become the isolated-world bridge that relays messages between the page's provider and the service worker.
-export {};
+import {
+  isProviderEventFor,
+  isRequestId,
+  type PageMessage,
+  type ProviderAnswer,
+  ProviderErrorCode,
+  type ProviderRequest,
+  REQUEST_CHANNEL,
+  RESPONSE_CHANNEL,
+  readPageRequest,
+} from '../messages/provider.ts';
+
+// The isolated-world bridge between the page's provider and the service worker. It accepts only
+// messages its own window posted on the request channel, forwards only the parsed method and params
+// (the worker takes the origin from Chrome, never from the page), answers only the ids the page used,
+// and passes on only events the worker addressed to this frame's origin. Native `chrome.runtime` is
+// promise-based in MV3, so no polyfill: this script runs in every page and must stay tiny.
+
+const origin = location.origin;
+/** Requests of this frame waiting for the worker; more at once are refused, so a page cannot flood it. */
+const MAX_IN_FLIGHT = 64;
+/** Sends after the first, when the worker was stopped mid-request. */
+const RESENDS = 2;
+let inFlight = 0;
+
+const post = (message: PageMessage) => window.postMessage(message, origin);
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const data = event.data as { channel?: unknown; id?: unknown } | null;
+  if (event.source !== window || typeof data !== 'object' || data?.channel !== REQUEST_CHANNEL) return;
+  const parsed = readPageRequest(data);
+  if (parsed.ok) return void forward(parsed.request.id, parsed.request);
+  // Answer a malformed request only if it names an id the page can match; drop everything else.
+  if (isRequestId(data.id))
+    post({
+      channel: RESPONSE_CHANNEL,
+      id: data.id,
+      error: { code: ProviderErrorCode.invalidRequest, message: `Invalid request: ${parsed.issue}.` },
+    });
+});
+
+async function forward(id: string | number, { method, params }: { method: string; params?: unknown }) {
+  if (inFlight >= MAX_IN_FLIGHT)
+    return post({
+      channel: RESPONSE_CHANNEL,
+      id,
+      error: {
+        code: ProviderErrorCode.limitExceeded,
+        message: 'Too many requests at once. Wait for answers.',
+      },
+    });
+  inFlight++;
+  try {
+    post({ channel: RESPONSE_CHANNEL, id, ...(await send({ type: 'provider/request', method, params })) });
+  } finally {
+    inFlight--;
+  }
+}
+
+/**
+ * Sends to the worker, which Chrome starts if it is stopped. If the worker stops before it answers,
+ * the request is sent again: every method is safe to repeat (a repeated approval request joins the
+ * one still pending), so the dApp sees the answer, not the restart. After that, 4900.
+ */
+async function send(request: ProviderRequest): Promise<ProviderAnswer> {
+  for (let attempt = 0; attempt <= RESENDS; attempt++) {
+    try {
+      const answer = (await chrome.runtime.sendMessage(request)) as ProviderAnswer | undefined;
+      if (answer && 'error' in answer) return { error: answer.error };
+      if (answer && 'result' in answer) return { result: answer.result };
+    } catch {
+      if (!chrome.runtime?.id) break; // the extension was reloaded or removed: this script is orphaned
+    }
+  }
+  return {
+    error: {
+      code: ProviderErrorCode.disconnected,
+      message: 'The Okto extension is not reachable (it restarted or was updated). Try again.',
+    },
+  };
+}
+
+chrome.runtime.onMessage.addListener((message: unknown, sender: chrome.runtime.MessageSender) => {
+  if (sender.id !== chrome.runtime.id || sender.tab) return;
+  if (isProviderEventFor(message, origin))
+    post({ channel: RESPONSE_CHANNEL, event: message.event, data: message.data });
+});
