@@ -130,7 +130,14 @@ async function handleDevtoolsMessage(
         const origin =
           request.origin ?? [...entries].reverse().find((e) => e.tabId === request.tabId && e.origin)?.origin;
         const connected = origin === undefined ? undefined : await sitePermissions.isConnected(origin);
-        return { ok: true, view: await flow.view(), origin, connected, entries, limit: ACTIVITY_LIMIT };
+        return {
+          ok: true,
+          view: await flow.view(),
+          origin,
+          connected,
+          entries: request.withEntries === false ? [] : entries,
+          limit: ACTIVITY_LIMIT,
+        };
       }
       case 'devtools/mintToken': {
         const { authToken, expiresAt } = await flow.mintAuthToken(request.ttlSeconds);

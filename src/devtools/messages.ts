@@ -20,7 +20,13 @@ const origin = v.pipe(v.string(), v.maxLength(2048), v.url());
 
 export const DevtoolsRequestSchema = v.variant('type', [
   /** The login view, what is known of the tab, and the activity of that tab plus worker-wide calls. */
-  v.strictObject({ type: v.literal('devtools/getState'), tabId, origin: v.optional(origin) }),
+  v.strictObject({
+    type: v.literal('devtools/getState'),
+    tabId,
+    origin: v.optional(origin),
+    /** `false` for a refresh of the view and connection only: `entries` is then empty. */
+    withEntries: v.optional(v.boolean()),
+  }),
   /** A fresh auth token of the current session, valid for `ttlSeconds` (capped by the session's expiry). */
   v.strictObject({
     type: v.literal('devtools/mintToken'),

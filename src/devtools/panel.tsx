@@ -1,13 +1,30 @@
 import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import {
+  evalInspectedOrigin,
+  type InspectedTab,
+  inspectedTabFromQuery,
+  isInDevtools,
+} from './inspectedTab.ts';
+import { OktoPanel } from './OktoPanel.tsx';
+import '../popup/popup.css';
+import './panel.css';
 
-// Placeholder entry; the session-debugging panel replaces this.
-function Panel() {
-  return (
-    <main>
-      <h1>Okto</h1>
-    </main>
+/** Resolves the inspected tab, and follows the inspected page's origin across navigations. */
+function App() {
+  const [tab, setTab] = useState<InspectedTab | undefined>(() =>
+    isInDevtools() ? undefined : inspectedTabFromQuery(location.search),
   );
+  useEffect(() => {
+    if (!isInDevtools()) return;
+    const tabId = chrome.devtools.inspectedWindow.tabId;
+    const update = () => void evalInspectedOrigin().then((origin) => setTab({ tabId, origin }));
+    update();
+    chrome.devtools.network.onNavigated.addListener(update);
+    return () => chrome.devtools.network.onNavigated.removeListener(update);
+  }, []);
+  return tab ? <OktoPanel tab={tab} /> : null;
 }
 
 const root = document.getElementById('root');
-if (root) render(<Panel />, root);
+if (root) render(<App />, root);

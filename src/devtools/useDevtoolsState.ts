@@ -1,0 +1,147 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import type { LoginView, LoginViewChanged } from '../messages/login.ts';
+import type { InspectedTab } from './inspectedTab.ts';
+import {
+  ACTIVITY_LIMIT,
+  type ActivityEntry,
+  DEVTOOLS_PORT,
+  type DevtoolsPortMessage,
+  type DevtoolsPortRequest,
+  type DevtoolsRequest,
+  type DevtoolsResponse,
+} from './messages.ts';
+
+/** Sends a `devtools/*` request to the worker and returns its typed answer. */
+export function sendDevtools<request extends DevtoolsRequest>(
+  request: request,
+): Promise<DevtoolsResponse<request>> {
+  return browser.runtime.sendMessage(request) as Promise<DevtoolsResponse<request>>;
+}
+
+export type DevtoolsPanelState = {
+  view?: LoginView;
+  origin?: string;
+  connected?: boolean;
+  /** Oldest first, at most `ACTIVITY_LIMIT`. */
+  entries: ActivityEntry[];
+  /** Why the worker could not be reached, if it could not. */
+  error?: string;
+  /** Re-reads the view and the connection state (not the log). */
+  refresh(): Promise<void>;
+  /** Clears the worker's log and this panel's copy. */
+  clearLog(): Promise<void>;
+};
+
+const RECONNECT_DELAY_MS = 300;
+
+/**
+ * The worker's view of the inspected tab, kept live: a snapshot from `devtools/getState` plus the
+ * entries streamed over the `okto-devtools` port. When the worker stops (it does, in MV3), the port
+ * disconnects; the panel connects again, which starts the worker, and takes a new snapshot.
+ */
+export function useDevtoolsState(tab: InspectedTab): DevtoolsPanelState {
+  const [view, setView] = useState<LoginView>();
+  const [meta, setMeta] = useState<{ origin?: string; connected?: boolean }>({});
+  const [entries, setEntries] = useState<ActivityEntry[]>([]);
+  const [error, setError] = useState<string>();
+  const refreshTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const load = useCallback(
+    async (withEntries: boolean) => {
+      try {
+        const answer = await sendDevtools({
+          type: 'devtools/getState',
+          tabId: tab.tabId,
+          origin: tab.origin,
+          withEntries,
+        });
+        if (!answer.ok) {
+          setError(answer.error.message);
+          return;
+        }
+        setError(undefined);
+        setView(answer.view);
+        setMeta({ origin: answer.origin, connected: answer.connected });
+        if (withEntries) {
+          const snapshot = answer.entries;
+          const lastId = snapshot.at(-1)?.id ?? 0;
+          // Entries streamed while the snapshot was on its way are newer than it: keep them.
+          setEntries((current) => bounded([...snapshot, ...current.filter((e) => e.id > lastId)]));
+        }
+      } catch (cause) {
+        setError(`The extension's service worker did not answer: ${String(cause)}`);
+      }
+    },
+    [tab.tabId, tab.origin],
+  );
+
+  useEffect(() => {
+    let stopped = false;
+    let port: browser.Runtime.Port | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+
+    const connect = () => {
+      port = browser.runtime.connect({ name: DEVTOOLS_PORT });
+      port.onMessage.addListener((message: unknown) => {
+        const update = message as DevtoolsPortMessage;
+        if (update.type === 'cleared') setEntries([]);
+        if (update.type === 'entries' && update.entries.length > 0) {
+          setEntries((current) => {
+            const lastId = current.at(-1)?.id ?? 0;
+            return bounded([...current, ...update.entries.filter((e) => e.id > lastId)]);
+          });
+          // A provider request may have connected the site: refresh that, at most every second.
+          if (update.entries.some((e) => e.kind === 'provider') && refreshTimer.current === undefined)
+            refreshTimer.current = setTimeout(() => {
+              refreshTimer.current = undefined;
+              void load(false);
+            }, 1000);
+        }
+      });
+      port.onDisconnect.addListener(() => {
+        port = undefined;
+        if (!stopped) retry = setTimeout(connect, RECONNECT_DELAY_MS);
+      });
+      port.postMessage({ type: 'subscribe', tabId: tab.tabId } satisfies DevtoolsPortRequest);
+      // After subscribing, so that no entry falls between the snapshot and the stream.
+      void load(true);
+    };
+    connect();
+
+    const onMessage = (message: unknown) => {
+      if ((message as LoginViewChanged | undefined)?.type === 'login/viewChanged') {
+        setView((message as LoginViewChanged).view);
+        void load(false);
+      }
+    };
+    browser.runtime.onMessage.addListener(onMessage);
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      clearTimeout(refreshTimer.current);
+      port?.disconnect();
+      browser.runtime.onMessage.removeListener(onMessage);
+    };
+  }, [tab.tabId, load]);
+
+  const clearLog = useCallback(async () => {
+    const answer = await sendDevtools({ type: 'devtools/clearLog' });
+    if (answer.ok) setEntries([]);
+    else setError(answer.error.message);
+  }, []);
+
+  return {
+    view,
+    origin: meta.origin,
+    connected: meta.connected,
+    entries,
+    error,
+    refresh: () => load(false),
+    clearLog,
+  };
+}
+
+function bounded(entries: ActivityEntry[]): ActivityEntry[] {
+  return entries.length > ACTIVITY_LIMIT ? entries.slice(entries.length - ACTIVITY_LIMIT) : entries;
+}
