@@ -213,28 +213,29 @@ const ready = flow.resume().then(async (view) => {
 });
 
 // Hooks for end-to-end tests and the DevTools console. They return tokens and views, never the key.
-Object.assign(globalThis, {
-  __okto: {
-    bootId,
-    ready,
-    ping: () => ({ ok: true, version, bootId }),
-    view: () => flow.view(),
-    mintAuthToken: (ttlSeconds?: number) => flow.mintAuthToken(ttlSeconds),
-    checkSession: () => flow.checkSession(),
-    activity: () => activityLog.list(),
-    /** Records `count` synthetic provider requests for `tabId`, to test the panel under load. */
-    recordActivity: (count: number, tabId = -1) => {
-      for (let i = 0; i < count; i++)
-        activityLog.record({
-          kind: 'provider',
-          tabId,
-          origin: 'https://load.test',
-          method: i % 2 ? 'eth_chainId' : 'eth_accounts',
-          request: { n: i },
-          response: i % 2 ? '0x1' : [],
-          durationMs: i % 7,
-        });
-      return activityLog.list().length;
-    },
+const testHooks = {
+  bootId,
+  ready,
+  ping: () => ({ ok: true, version, bootId }),
+  view: () => flow.view(),
+  mintAuthToken: (ttlSeconds?: number) => flow.mintAuthToken(ttlSeconds),
+  checkSession: () => flow.checkSession(),
+  activity: () => activityLog.list(),
+  /** Records `count` synthetic provider requests for `tabId`, to test the panel under load. */
+  recordActivity: (count: number, tabId = -1) => {
+    for (let i = 0; i < count; i++)
+      activityLog.record({
+        kind: 'provider',
+        tabId,
+        origin: 'https://load.test',
+        method: i % 2 ? 'eth_chainId' : 'eth_accounts',
+        request: { n: i },
+        response: i % 2 ? '0x1' : [],
+        durationMs: i % 7,
+      });
+    return activityLog.list().length;
   },
-});
+};
+/** The worker's test hooks, as e2e tests see them on `globalThis.__okto`. */
+export type OktoTestHooks = typeof testHooks;
+Object.assign(globalThis, { __okto: testHooks });

@@ -8,11 +8,6 @@ import { stopServiceWorker } from './swControl.ts';
 
 // The core journey of issue 4 in real Chromium, against the real emulator and companion.
 
-type Minted = { authToken: string; expiresAt: number };
-declare global {
-  var __okto: { mintAuthToken(ttl?: number): Promise<Minted>; bootId: string };
-}
-
 const SHOTS = 'docs/screenshots';
 mkdirSync(SHOTS, { recursive: true });
 const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/popup-${name}.png` });

@@ -4,11 +4,6 @@ import { stopServiceWorker } from './swControl.ts';
 
 type Ping = { ok: boolean; version: string; bootId: string };
 
-declare global {
-  // The test hook the service worker exposes.
-  var __okto: { bootId: string; ping(): Ping };
-}
-
 test('the built extension loads with the fixed development id', async ({ extensionId, serviceWorker }) => {
   expect(extensionId).toBe(DEV_EXTENSION_ID);
   expect(serviceWorker.url()).toBe(`chrome-extension://${DEV_EXTENSION_ID}/service-worker-loader.js`);
