@@ -12,6 +12,7 @@ import { LoginRequestSchema, type LoginView, type LoginViewChanged } from '../me
 import { createActivityLog } from './activityLog.ts';
 import { toUserError } from './errors.ts';
 import { LoginFlow } from './loginFlow.ts';
+import { installProvider } from './provider/index.ts';
 import * as sitePermissions from './provider/permissions.ts';
 import { idbStore } from './store.ts';
 import { createVault } from './vault.ts';
@@ -47,7 +48,11 @@ const flow = new LoginFlow({
     }),
 });
 
+/** dApps' provider requests, site approvals and connected sites. */
+const provider = installProvider({ flow, activityLog, store });
+
 function viewChanged(view: LoginView): void {
+  provider.viewChanged(view);
   const message: LoginViewChanged = { type: 'login/viewChanged', view };
   // No page open is fine: nobody needs to hear it.
   browser.runtime.sendMessage(message).catch(() => {});
@@ -195,6 +200,12 @@ const version = browser.runtime.getManifest().version;
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
   if (isLoginMessage(message)) return handleLoginMessage(message, sender);
   if (isDevtoolsRequest(message)) return handleDevtoolsMessage(message, sender);
+  const providerAnswer = provider.onMessage(
+    message,
+    sender as chrome.runtime.MessageSender,
+    isExtensionPage(sender),
+  );
+  if (providerAnswer) return providerAnswer;
   if (typeof message === 'object' && message !== null && 'type' in message && message.type === 'ping')
     return Promise.resolve({ ok: true, version, bootId });
   return undefined;

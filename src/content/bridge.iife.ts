@@ -80,8 +80,8 @@ async function send(request: ProviderRequest): Promise<ProviderAnswer> {
   };
 }
 
-chrome.runtime.onMessage.addListener((message: unknown, sender: chrome.runtime.MessageSender) => {
-  if (sender.id !== chrome.runtime.id || sender.tab) return;
-  if (isProviderEventFor(message, origin))
-    post({ channel: RESPONSE_CHANNEL, event: message.event, data: message.data });
+chrome.runtime.onMessage.addListener((message: unknown, sender, respond: (delivered: true) => void) => {
+  if (sender.id !== chrome.runtime.id || sender.tab || !isProviderEventFor(message, origin)) return;
+  post({ channel: RESPONSE_CHANNEL, event: message.event, data: message.data });
+  respond(true); // tells the worker this document still listens
 });

@@ -1,0 +1,46 @@
+import { ProviderErrorCode, type RpcErrorData } from '../../messages/provider.ts';
+import { FlowError } from '../errors.ts';
+
+/** An EIP-1193 error for a dApp: a code it can act on and a message a developer understands. */
+export class ProviderRpcError extends Error {
+  override name = 'ProviderRpcError';
+  readonly code: number;
+  readonly data?: unknown;
+  constructor(code: number, message: string, data?: unknown) {
+    super(message);
+    this.code = code;
+    this.data = data;
+  }
+}
+
+/** 4001: the user said no, or closed the window that asked. */
+export const userRejected = (message = 'The user rejected the request.') =>
+  new ProviderRpcError(ProviderErrorCode.userRejected, message);
+
+/** 4100: this site is not approved (or nobody is logged in). */
+export const unauthorized = (message: string) =>
+  new ProviderRpcError(ProviderErrorCode.unauthorized, message);
+
+/** -32602: the params do not fit the method. */
+export const invalidParams = (message: string) =>
+  new ProviderRpcError(ProviderErrorCode.invalidParams, message);
+
+/** Turns any failure into what the dApp receives; nothing internal (stack, secret) leaks. */
+export function toRpcError(error: unknown): RpcErrorData {
+  if (error instanceof ProviderRpcError)
+    return error.data === undefined
+      ? { code: error.code, message: error.message }
+      : { code: error.code, message: error.message, data: error.data };
+  if (error instanceof FlowError) {
+    if (error.code === 'signed_out' || error.code === 'session_expired' || error.code === 'session_missing')
+      return { code: ProviderErrorCode.unauthorized, message: `Not logged in to Okto: ${error.message}` };
+    return {
+      code: ProviderErrorCode.internal,
+      message: `The Okto extension could not answer: ${error.message}`,
+    };
+  }
+  return {
+    code: ProviderErrorCode.internal,
+    message: 'The Okto extension could not answer because of an internal error. Try again.',
+  };
+}

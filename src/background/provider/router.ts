@@ -1,0 +1,282 @@
+import * as v from 'valibot';
+import { type Hex, numberToHex } from 'viem';
+import type { AccountView, LoginView, Settings } from '../../messages/login.ts';
+import {
+  type DappAuthToken,
+  type DappSession,
+  DEFAULT_DAPP_TOKEN_TTL_SECONDS,
+  PermissionsParamsSchema,
+  type ProviderAnswer,
+  ProviderErrorCode,
+  ProviderRequestSchema,
+  RequestAuthTokenParamsSchema,
+  type SitesAnswer,
+  SitesRequestSchema,
+} from '../../messages/provider.ts';
+import { environments } from '../../okto/environments.ts';
+import type { ActivityLog } from '../activityLog.ts';
+import type { MintedAuthToken } from '../loginFlow.ts';
+import type { KeyValueStore } from '../store.ts';
+import type { Approvals } from './approvals.ts';
+import { invalidParams, ProviderRpcError, toRpcError, unauthorized, userRejected } from './errors.ts';
+import type { EventTargets } from './eventTargets.ts';
+import type { Permissions, SitePermission } from './permissions.ts';
+import type { RateLimiter } from './rateLimit.ts';
+
+/** What the router needs of the login flow. */
+export type ProviderFlow = {
+  account(): Promise<AccountView | undefined>;
+  getSettings(): Promise<Settings>;
+  mintAuthToken(ttlSeconds: number): Promise<MintedAuthToken>;
+};
+
+export type ProviderRouterDependencies = {
+  flow: ProviderFlow;
+  permissions: Permissions;
+  approvals: Approvals;
+  targets: EventTargets;
+  /** Requests per origin. */
+  limiter: RateLimiter;
+  activityLog: Pick<ActivityLog, 'record'>;
+  /** Where the router remembers which account sites last heard of. */
+  store: KeyValueStore;
+  now?: () => number;
+};
+
+const LAST_ACCOUNT_KEY = 'provider/lastAccount';
+
+/**
+ * The origin a request comes from, as Chrome reports the sending frame (never what the page says);
+ * `undefined` unless it is an http or https page in a tab.
+ */
+export function senderOrigin(sender: chrome.runtime.MessageSender): string | undefined {
+  if (sender.tab?.id === undefined) return undefined;
+  const origin = sender.origin ?? (sender.url ? new URL(sender.url).origin : undefined);
+  if (!origin || !/^https?:\/\/[^/]+$/.test(origin)) return undefined;
+  return origin;
+}
+
+/** The chain id of an environment as `eth_chainId` answers it. */
+const chainIdOf = (environment: keyof typeof environments): Hex =>
+  numberToHex(environments[environment].chainId);
+
+const sessionOf = (account: AccountView): DappSession => ({
+  userSWA: account.userSWA,
+  clientSWA: account.clientSWA,
+  sessionExpiry: account.sessionExpiry,
+  environment: account.environment,
+});
+
+/** EIP-2255 permissions of an approved site. */
+const permissionsOf = (origin: string, site: SitePermission | undefined, account: AccountView | undefined) =>
+  site && account
+    ? [
+        {
+          id: `${origin}:eth_accounts`,
+          parentCapability: 'eth_accounts',
+          invoker: origin,
+          date: site.approvedAt,
+          caveats: [{ type: 'restrictReturnedAccounts', value: [account.userSWA] }],
+        },
+      ]
+    : [];
+
+/**
+ * The provider's brain in the worker: answers dApp requests by the origin Chrome reports, asks the
+ * user to approve a site once, mints a fresh token per request, and tells sites' tabs what changed.
+ */
+export function createProviderRouter(deps: ProviderRouterDependencies) {
+  const { flow, permissions, approvals, targets, limiter, activityLog, store } = deps;
+  const now = deps.now ?? Date.now;
+
+  /** The account, once `origin` is approved and someone is logged in; asks the user for what is missing. */
+  async function connect(origin: string): Promise<AccountView> {
+    // Twice at most: a login can be followed by the approval of the site.
+    for (let round = 0; round < 3; round++) {
+      const account = await flow.account();
+      if (account && (await permissions.isConnected(origin))) return account;
+      const approved = await approvals.request(origin, { needsLogin: !account });
+      if (!approved) throw userRejected();
+    }
+    throw userRejected('The request could not be approved. Try again.');
+  }
+
+  /** The account if `origin` is approved and someone is logged in, without asking. */
+  async function connectedAccount(origin: string): Promise<AccountView | undefined> {
+    const account = await flow.account();
+    return account && (await permissions.isConnected(origin)) ? account : undefined;
+  }
+
+  function parse<schema extends v.GenericSchema>(schema: schema, params: unknown, method: string) {
+    const parsed = v.safeParse(schema, params);
+    if (!parsed.success) throw invalidParams(`Invalid params for ${method}: ${v.summarize(parsed.issues)}`);
+    return parsed.output as v.InferOutput<schema>;
+  }
+
+  async function dispatch(origin: string, method: string, params: unknown): Promise<unknown> {
+    switch (method) {
+      case 'okto_ping':
+        return 'pong';
+      case 'eth_chainId': {
+        const account = await flow.account();
+        return chainIdOf(account?.environment ?? (await flow.getSettings()).environment);
+      }
+      case 'eth_accounts': {
+        const account = await connectedAccount(origin);
+        return account ? [account.userSWA] : [];
+      }
+      case 'eth_requestAccounts':
+        return [(await connect(origin)).userSWA];
+      case 'okto_requestAuthToken': {
+        const [options] = parse(RequestAuthTokenParamsSchema, params, method) ?? [];
+        await connect(origin);
+        const ttl = options?.ttlSeconds ?? DEFAULT_DAPP_TOKEN_TTL_SECONDS;
+        const { authToken, expiresAt, account } = await flow.mintAuthToken(ttl);
+        return {
+          authToken,
+          expiresAt,
+          userSWA: account.userSWA,
+          clientSWA: account.clientSWA,
+          environment: account.environment,
+        } satisfies DappAuthToken;
+      }
+      case 'okto_getSession': {
+        const account = await connectedAccount(origin);
+        if (!account)
+          throw unauthorized(
+            'This site is not connected to Okto. Call eth_requestAccounts or okto_requestAuthToken first.',
+          );
+        return sessionOf(account);
+      }
+      case 'wallet_getPermissions':
+        return permissionsOf(origin, await permissions.get(origin), await flow.account());
+      case 'wallet_requestPermissions': {
+        parse(PermissionsParamsSchema, params, method);
+        const account = await connect(origin);
+        return permissionsOf(origin, await permissions.get(origin), account);
+      }
+      case 'wallet_revokePermissions':
+        parse(PermissionsParamsSchema, params, method);
+        await permissions.revoke(origin);
+        return null;
+      default:
+        throw new ProviderRpcError(
+          ProviderErrorCode.unsupportedMethod,
+          `The Okto provider does not support ${method}. See the README for the methods it supports.`,
+        );
+    }
+  }
+
+  /** Answers one request from a content script; never throws. */
+  async function handleRequest(
+    message: unknown,
+    sender: chrome.runtime.MessageSender,
+  ): Promise<ProviderAnswer> {
+    const started = now();
+    const origin = senderOrigin(sender);
+    const parsed = v.safeParse(ProviderRequestSchema, message);
+    const method = parsed.success ? parsed.output.method : 'invalid';
+    const params = parsed.success ? parsed.output.params : undefined;
+    let answer: ProviderAnswer;
+    try {
+      if (!origin) throw unauthorized('Only http and https pages can use the Okto provider.');
+      if (!parsed.success)
+        throw new ProviderRpcError(
+          ProviderErrorCode.invalidRequest,
+          `Invalid request: ${v.summarize(parsed.issues)}`,
+        );
+      if (!limiter.take(origin))
+        throw new ProviderRpcError(
+          ProviderErrorCode.limitExceeded,
+          'Too many requests from this site. Wait a moment, then try again.',
+        );
+      void targets.remember(origin, sender).catch(() => {});
+      answer = { result: await dispatch(origin, method, params) };
+    } catch (error) {
+      answer = { error: toRpcError(error) };
+    }
+    activityLog.record({
+      kind: 'provider',
+      tabId: sender.tab?.id,
+      origin: origin ?? sender.origin ?? 'unknown',
+      method,
+      request: params,
+      response: 'result' in answer ? answer.result : undefined,
+      error: 'error' in answer ? { message: answer.error.message, code: answer.error.code } : undefined,
+      durationMs: now() - started,
+    });
+    return answer;
+  }
+
+  /** Answers the popup and the approval window about approvals and connected sites. */
+  async function handlePageRequest(message: unknown): Promise<SitesAnswer> {
+    const parsed = v.safeParse(SitesRequestSchema, message);
+    if (!parsed.success)
+      return { ok: false, error: { code: 'invalid_request', message: v.summarize(parsed.issues) } };
+    const request = parsed.output;
+    switch (request.type) {
+      case 'provider/getApproval':
+        return { ok: true, approval: await approvals.get(request.id) };
+      case 'provider/listPending':
+        return { ok: true, pending: await approvals.list() };
+      case 'provider/decide': {
+        const pending = await approvals.get(request.id);
+        if (!pending)
+          return { ok: false, error: { code: 'not_pending', message: 'This request is no longer waiting.' } };
+        if (request.approve) {
+          if (!(await flow.account()))
+            return { ok: false, error: { code: 'signed_out', message: 'Log in to Okto first.' } };
+          await permissions.grant(pending.origin);
+        }
+        await approvals.decide(request.id, request.approve);
+        return { ok: true };
+      }
+      case 'sites/list':
+        return { ok: true, sites: await permissions.list() };
+      case 'sites/revoke':
+        await permissions.revoke(request.origin);
+        return { ok: true, sites: await permissions.list() };
+    }
+  }
+
+  /** Tells approved sites' tabs that the account changed: on login, logout, expiry. */
+  async function viewChanged(view: LoginView): Promise<void> {
+    const account = view.step === 'signedIn' ? view.account : undefined;
+    const last = await store.get<string>(LAST_ACCOUNT_KEY);
+    if ((account?.userSWA ?? '') === (last ?? '')) return;
+    await store.set(LAST_ACCOUNT_KEY, account?.userSWA ?? '');
+    if (account) await permissions.claimFor(account.userSWA);
+    const sites = await permissions.list();
+    await Promise.all(
+      sites.map(async ({ origin }) => {
+        if (account) {
+          await targets.send(origin, 'connect', { chainId: chainIdOf(account.environment) });
+          await targets.send(origin, 'accountsChanged', [account.userSWA]);
+          await targets.send(origin, 'okto_sessionChanged', sessionOf(account));
+        } else {
+          await targets.send(origin, 'accountsChanged', []);
+          await targets.send(origin, 'okto_sessionChanged', null);
+          await targets.send(origin, 'disconnect', {
+            code: ProviderErrorCode.disconnected,
+            message: 'Logged out of Okto.',
+          });
+        }
+      }),
+    );
+    if (account) await approvals.loggedIn((origin) => permissions.isConnected(origin));
+    else await approvals.loggedOut();
+  }
+
+  // A revoked site hears that it has no account any more.
+  permissions.subscribe((change) => {
+    if (change.kind !== 'revoked') return;
+    for (const origin of change.origins) {
+      void targets.send(origin, 'accountsChanged', []);
+      void targets.send(origin, 'okto_sessionChanged', null);
+    }
+  });
+
+  return { handleRequest, handlePageRequest, viewChanged };
+}
+
+export type ProviderRouter = ReturnType<typeof createProviderRouter>;
