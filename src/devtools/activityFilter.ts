@@ -11,12 +11,12 @@ export type ActivityFilter = {
   kinds: ReadonlySet<ActivityKind>;
 };
 
-/** The target column: the URL's path for HTTP calls, the origin for provider requests. */
+/** The target column: the URL's path for HTTP calls (the kind says which server), the origin for provider requests. */
 export function entryTarget(entry: ActivityEntry): string {
   if (entry.url) {
     try {
       const url = new URL(entry.url);
-      return `${url.host}${url.pathname}`;
+      return `${url.pathname}${url.search}`;
     } catch {
       return entry.url;
     }
