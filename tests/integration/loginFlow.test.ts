@@ -16,9 +16,22 @@ let dbCounter = 0;
 let dbName: string;
 const now = () => stack.now();
 
-function newWorker(): LoginFlow {
+function newWorker(fetch: typeof globalThis.fetch = fetchWithReconnect): LoginFlow {
   const store = idbStore(dbName);
-  return new LoginFlow({ store, vault: createVault(store), now, fetch: fetchWithReconnect, timeoutMs: 3000 });
+  return new LoginFlow({ store, vault: createVault(store), now, fetch, timeoutMs: 3000 });
+}
+
+/** A `fetch` whose requests to a path fail like a dropped connection while `failing.on` is true. */
+function fetchFailing(path: string) {
+  const failing = { on: true, calls: 0 };
+  const fetch: typeof globalThis.fetch = (input, init) => {
+    if (failing.on && String(input).endsWith(path)) {
+      failing.calls++;
+      return Promise.reject(new TypeError('Failed to fetch'));
+    }
+    return fetchWithReconnect(input, init);
+  };
+  return { fetch, failing };
 }
 
 async function setUp(flow: LoginFlow): Promise<void> {
@@ -132,6 +145,37 @@ describe('login flow', () => {
     const { authToken } = await third.mintAuthToken(60);
     const info = await createOktoClient({ baseUrl: stack.emulatorUrl }).verifySession(authToken);
     expect(info.user_swa).toBe(signedIn.account.userSWA);
+  });
+
+  it('a failed session registration is shown, never retried by itself, and succeeds when the user retries', async () => {
+    const { fetch, failing } = fetchFailing('/api/oc/v1/authenticate');
+    const flow = newWorker(fetch);
+    await setUp(flow);
+    const contact = email();
+    await flow.sendCode(contact);
+    const response = await flow.verifyCode(await stack.latestCode(to(contact)));
+    expect(response).toMatchObject({ ok: false, error: { code: 'okto_network' } });
+    expect(step(response.view, 'failed').contact).toEqual(contact);
+    expect(failing.calls).toBe(1);
+    failing.on = false;
+    step((await flow.retry()).view, 'signedIn');
+  });
+
+  it('a worker stopped while registering resumes as failed, and the user can finish', async () => {
+    const { fetch } = fetchFailing('/api/oc/v1/authenticate');
+    const hanging: typeof globalThis.fetch = (input, init) =>
+      String(input).endsWith('/api/oc/v1/authenticate') ? new Promise(() => {}) : fetch(input, init);
+    const before = newWorker(hanging);
+    await setUp(before);
+    const contact = email();
+    await before.sendCode(contact);
+    void before.verifyCode(await stack.latestCode(to(contact)));
+    await expect.poll(async () => (await before.view()).step).toBe('registering');
+
+    const after = newWorker(); // the old worker is gone mid-request
+    const resumed = step(await after.resume(), 'failed');
+    expect(resumed.error.message).toBe('Setting up your session was interrupted. Try again.');
+    step((await after.retry()).view, 'signedIn');
   });
 
   it('reports a companion that is down, then succeeds once it is back', async () => {
