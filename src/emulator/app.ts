@@ -1,0 +1,412 @@
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { streamSSE } from 'hono/streaming';
+import * as v from 'valibot';
+import { type Address, isAddressEqual } from 'viem';
+import { AuthTokenError, environments, verifyAuthToken } from '../okto/index.ts';
+import {
+  type Answer,
+  answerAuthenticateFailed,
+  answerBadRequest,
+  answerHttpError,
+  answerRateLimited,
+  answerRejected,
+  answerSuccess,
+  answerUnauthorized,
+} from './answers.ts';
+import { authenticate, parseAuthenticateRequest } from './authenticate.ts';
+import { createClientRegistry, DEV_CLIENT, type EmulatorClient } from './clients.ts';
+import { createEmulatorClock, type EmulatorClock } from './clock.ts';
+import { type Contact, parseEmailContact, parseWhatsAppContact } from './contact.ts';
+import { createIdTokens } from './idTokens.ts';
+import { renderInboxPage } from './inboxPage.ts';
+import { createOtpChallenges } from './otpChallenges.ts';
+import { type OtpEndpoint, parseOtpRequest, recoverOtpSigner } from './otpRequest.ts';
+import { createOutbox } from './outbox.ts';
+import { cryptoRandomBytes, type RandomBytes, randomHex } from './random.ts';
+import { createRateLimiter } from './rateLimiter.ts';
+import { readJsonBody } from './requestBody.ts';
+import { createSessionRegistry, type EmulatorSession } from './sessions.ts';
+import { createUserDirectory, deriveClientId, deriveUser } from './users.ts';
+import { listWallets } from './wallets.ts';
+
+/** Largest request body the emulator reads; anything bigger is answered 413 before it is buffered. */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** How far an OTP `timestamp` may be from the emulator clock (§7). */
+export const TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
+/** Auth calls allowed per client SWA per minute (§3). */
+export const AUTH_CALLS_PER_MINUTE = 120;
+
+export type CreateEmulatorAppOptions = {
+  /** Registered clients (`clientSWA → signer`); default: the development client of `devClient.ts`. */
+  clients?: readonly EmulatorClient[];
+  /** Default: real time, movable forward with `POST /__emulator/clock`. */
+  clock?: EmulatorClock;
+  /** Where delivered codes are printed, one line each; default `console.log`. */
+  log?: (line: string) => void;
+  /** Default: Web Crypto. */
+  randomBytes?: RandomBytes;
+  /** HS256 secret of the JWTs the emulator issues; default: random, so a restart invalidates them. */
+  jwtSecret?: string;
+};
+
+/**
+ * The local Okto emulator as a web-standard fetch handler: the auth API of shared/okto-protocol.md §3–7
+ * under `/api/oc/v1`, and developer tools under `/__emulator` (outbox, inbox page, clock, health).
+ * All state is in memory and lives as long as the returned app.
+ * @example
+ * const app = createEmulatorApp();
+ * const response = await app.fetch(new Request('http://emulator/__emulator/health'));
+ */
+export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono {
+  const {
+    clients: clientList = [DEV_CLIENT],
+    clock = createEmulatorClock(),
+    log = console.log,
+    randomBytes = cryptoRandomBytes,
+    jwtSecret = randomHex(randomBytes, 32),
+  } = options;
+  const clients = createClientRegistry(clientList);
+  const challenges = createOtpChallenges({ clock, randomBytes });
+  const rateLimiter = createRateLimiter({ limit: AUTH_CALLS_PER_MINUTE, windowSeconds: 60, clock });
+  const idTokens = createIdTokens({ secret: jwtSecret, clock });
+  const users = createUserDirectory();
+  const sessions = createSessionRegistry();
+  const outbox = createOutbox();
+  const clockListeners = new Set<() => void>();
+  const newTraceId = () => randomHex(randomBytes, 16);
+
+  const app = new Hono();
+
+  app.use(
+    '/api/*',
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type'],
+      exposeHeaders: ['retry-after'],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        send(
+          c,
+          answerHttpError(
+            413,
+            'Payload Too Large',
+            `the body is larger than ${MAX_BODY_BYTES} bytes; Okto requests are small JSON objects`,
+            newTraceId(),
+          ),
+        ),
+    }),
+  );
+
+  // §3: the six OTP calls.
+  const otpRoutes: [string, OtpEndpoint][] = [
+    ['/api/oc/v1/authenticate/email', 'email-send'],
+    ['/api/oc/v1/authenticate/email/verify', 'email-verify'],
+    ['/api/oc/v1/authenticate/whatsapp', 'whatsapp-send'],
+    ['/api/oc/v1/authenticate/whatsapp/verify', 'whatsapp-verify'],
+  ];
+  for (const [path, endpoint] of otpRoutes)
+    app.post(path, async (c) => send(c, await handleOtp(endpoint, c.req.raw)));
+
+  async function handleOtp(endpoint: OtpEndpoint, request: Request): Promise<Answer> {
+    const traceId = newTraceId();
+    const body = await readJsonBody(request);
+    if (!body.ok) return answerBadRequest(body.details, traceId);
+    const parsed = parseOtpRequest(endpoint, body.value);
+    if (!parsed.ok) return answerBadRequest(parsed.details, traceId);
+    const call = parsed.value;
+
+    const limited = rateLimiter.take(call.clientSWA.toLowerCase());
+    if (!limited.ok)
+      return answerRateLimited(
+        limited.retryAfterSeconds,
+        `more than ${AUTH_CALLS_PER_MINUTE} auth calls in a minute for client ${call.clientSWA}`,
+        traceId,
+      );
+
+    const contactResult =
+      'email' in call.contact
+        ? parseEmailContact(call.contact.email)
+        : parseWhatsAppContact(call.contact.whatsappNumber, call.contact.countryShortName);
+    if (!contactResult.ok) return answerBadRequest(contactResult.details, traceId);
+    const contact = contactResult.contact;
+
+    const client = clients.find(call.clientSWA);
+    const signer = await recoverOtpSigner(call);
+    if (!client || !signer || !isAddressEqual(signer, client.signer))
+      return answerRejected('client signature invalid', traceId);
+    if (Math.abs(clock.nowMs() - call.timestamp) > TIMESTAMP_TOLERANCE_MS)
+      return answerRejected('Signature Expired', traceId);
+
+    const clientKey = client.clientSWA.toLowerCase();
+    switch (call.action) {
+      case 'send': {
+        const issued = challenges.send({ contact, clientKey });
+        deliver(contact, issued.token, issued.code);
+        return answerOtpSent(contact, issued.token, traceId);
+      }
+      case 'resend': {
+        const resent = challenges.resend({ token: call.token ?? '', contact, clientKey });
+        if (!resent.ok)
+          return 'refusal' in resent
+            ? answerRejected(resent.refusal, traceId)
+            : answerRateLimited(
+                resent.retryAfterSeconds,
+                'a new code can be sent 30 seconds after the previous one',
+                traceId,
+              );
+        deliver(contact, resent.token, resent.code);
+        return answerOtpSent(contact, resent.token, traceId);
+      }
+      case 'verify': {
+        const verified = challenges.verify({
+          token: call.token ?? '',
+          contact,
+          clientKey,
+          otp: call.otp ?? '',
+        });
+        if (!verified.ok) return answerRejected(verified.refusal, traceId);
+        const user = users.add(deriveUser(contact, client));
+        const tokens = await idTokens.issue({
+          userId: user.userId,
+          loginMedium: contact.channel === 'email' ? 'EMAIL_OTP' : 'WHATSAPP_OTP',
+          clientSWA: client.clientSWA,
+        });
+        return answerSuccess({
+          auth_token: tokens.authToken,
+          message: 'success',
+          refresh_auth_token: tokens.refreshAuthToken,
+          device_token: randomHex(randomBytes, 32),
+        });
+      }
+    }
+  }
+
+  function answerOtpSent(contact: Contact, token: string, traceId: string): Answer {
+    return answerSuccess({
+      status: 'success',
+      message: contact.channel === 'email' ? 'email otp sent' : 'whatsapp otp sent',
+      code: 200,
+      token,
+      trace_id: traceId,
+    });
+  }
+
+  function deliver(contact: Contact, token: string, otp: string) {
+    outbox.deliver({
+      channel: contact.channel,
+      to: contact.to,
+      otp,
+      token,
+      sentAt: new Date(clock.nowMs()).toISOString(),
+    });
+    log(
+      `[okto-emulator] ${contact.channel === 'email' ? 'Email' : 'WhatsApp'} code for ${contact.to}: ${otp}`,
+    );
+  }
+
+  // §4: session registration.
+  app.post('/api/oc/v1/authenticate', async (c) => {
+    const traceId = newTraceId();
+    const body = await readJsonBody(c.req.raw);
+    if (!body.ok) return send(c, answerBadRequest(body.details, traceId));
+    const parsed = parseAuthenticateRequest(body.value);
+    if (!parsed.ok) return send(c, answerBadRequest(parsed.details, traceId));
+    const clientSWA = parsed.value.sessionData.clientSWA;
+    const limited = rateLimiter.take(clientSWA.toLowerCase());
+    if (!limited.ok)
+      return send(
+        c,
+        answerRateLimited(
+          limited.retryAfterSeconds,
+          `more than ${AUTH_CALLS_PER_MINUTE} auth calls in a minute for client ${clientSWA}`,
+          traceId,
+        ),
+      );
+    const result = await authenticate(parsed.value, {
+      clients,
+      idTokens,
+      users,
+      sessions,
+      clock,
+      paymaster: environments.local.paymaster,
+    });
+    return send(c, result.ok ? answerSuccess(result.answer) : answerAuthenticateFailed(result.check));
+  });
+
+  // §5–6: Bearer endpoints.
+  async function findSession(
+    c: Context,
+  ): Promise<{ ok: true; session: EmulatorSession } | { ok: false; answer: Answer }> {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match)
+      return { ok: false, answer: answerUnauthorized('missing Authorization: Bearer <auth token> header') };
+    const now = clock.nowSeconds();
+    let sessionAddress: Address;
+    try {
+      ({ sessionAddress } = await verifyAuthToken(match[1], { now }));
+    } catch (error) {
+      const details =
+        error instanceof AuthTokenError
+          ? `auth token ${error.reason}: ${error.details}`
+          : 'auth token malformed';
+      return { ok: false, answer: answerUnauthorized(details) };
+    }
+    const session = sessions.find(sessionAddress);
+    if (!session)
+      return {
+        ok: false,
+        answer: answerUnauthorized(
+          'session not registered: register the session key with /api/oc/v1/authenticate (the emulator forgets sessions on restart)',
+        ),
+      };
+    if (session.expiresAt <= now)
+      return {
+        ok: false,
+        answer: answerUnauthorized(`session expired at ${new Date(session.expiresAt * 1000).toISOString()}`),
+      };
+    return { ok: true, session };
+  }
+
+  app.on(['GET', 'POST'], '/api/oc/v1/verify-session', async (c) => {
+    const found = await findSession(c);
+    if (!found.ok) return send(c, found.answer);
+    const { user } = found.session;
+    const clientId = deriveClientId(user.clientSWA);
+    return send(
+      c,
+      answerSuccess({
+        user_id: user.userId,
+        client_id: clientId,
+        user_swa: user.userSWA,
+        client_swa: user.clientSWA,
+        vendor_id: clientId,
+        vendor_swa: user.clientSWA,
+        is_session_added: true,
+        sign_auth_relayer_user_ops: '',
+      }),
+    );
+  });
+
+  app.get('/api/oc/v1/wallets', async (c) => {
+    const found = await findSession(c);
+    return send(c, found.ok ? answerSuccess(listWallets(found.session.user.userSWA)) : found.answer);
+  });
+
+  app.get('/api/oc/v1/user-keys', async (c) => {
+    const found = await findSession(c);
+    if (!found.ok) return send(c, found.answer);
+    const { user, sessionAddress, expiresAt } = found.session;
+    return send(
+      c,
+      answerSuccess({
+        user_id: user.userId,
+        user_swa: user.userSWA,
+        client_swa: user.clientSWA,
+        session_address: sessionAddress,
+        session_expiry: expiresAt,
+      }),
+    );
+  });
+
+  // Developer tools.
+  app.get('/__emulator/health', (c) => c.json({ ok: true }));
+
+  app.get('/__emulator/outbox', (c) => c.json(outbox.list(c.req.query('to'))));
+
+  app.get('/__emulator/clock', (c) => c.json({ now: clock.nowSeconds() }));
+
+  const advanceSchema = v.object(
+    {
+      advanceSeconds: v.pipe(
+        v.number('must be a number of seconds'),
+        v.finite('must be a finite number of seconds'),
+        v.minValue(0, 'must not be negative: the clock only moves forward'),
+      ),
+    },
+    'must be an object',
+  );
+  app.post('/__emulator/clock', async (c) => {
+    const traceId = newTraceId();
+    const body = await readJsonBody(c.req.raw);
+    if (!body.ok) return send(c, answerBadRequest(body.details, traceId));
+    const parsed = v.safeParse(advanceSchema, body.value);
+    if (!parsed.success) {
+      const issue = parsed.issues[0];
+      const path = v.getDotPath(issue);
+      const details =
+        path === null
+          ? 'the body must be a JSON object such as {"advanceSeconds": 301}'
+          : issue.input === undefined
+            ? `${path} is required`
+            : `${path} ${issue.message}`;
+      return send(c, answerBadRequest(details, traceId));
+    }
+    clock.advance(parsed.output.advanceSeconds);
+    for (const listener of clockListeners) listener();
+    return c.json({ now: clock.nowSeconds() });
+  });
+
+  app.get('/__emulator/events', (c) =>
+    streamSSE(c, async (stream) => {
+      const unsubscribe = outbox.subscribe((message) => {
+        void stream.writeSSE({ event: 'otp', data: JSON.stringify(message) });
+      });
+      const onClock = () =>
+        void stream.writeSSE({ event: 'clock', data: JSON.stringify({ now: clock.nowSeconds() }) });
+      clockListeners.add(onClock);
+      const ping = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }), 15_000);
+      await stream.writeSSE({ event: 'clock', data: JSON.stringify({ now: clock.nowSeconds() }) });
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          clearInterval(ping);
+          unsubscribe();
+          clockListeners.delete(onClock);
+          resolve();
+        };
+        if (stream.aborted || c.req.raw.signal.aborted) stop();
+        stream.onAbort(stop);
+        c.req.raw.signal.addEventListener('abort', stop, { once: true });
+      });
+    }),
+  );
+
+  app.get('/__emulator/inbox', (c) => {
+    const nonce = randomHex(randomBytes, 16);
+    c.header(
+      'Content-Security-Policy',
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    );
+    return c.html(renderInboxPage({ nonce }));
+  });
+
+  app.get('/', (c) => c.redirect('/__emulator/inbox'));
+
+  app.notFound((c) =>
+    send(c, answerHttpError(404, 'Not Found', `no route for ${c.req.method} ${c.req.path}`, newTraceId())),
+  );
+  app.onError((error, c) => {
+    log(`[okto-emulator] internal error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
+    return send(
+      c,
+      answerHttpError(500, 'Internal Server Error', 'the emulator failed; see its log', newTraceId()),
+    );
+  });
+
+  return app;
+}
+
+/** Renders an {@link Answer} as a JSON response. */
+function send(c: Context, answer: Answer): Response {
+  for (const [name, value] of Object.entries(answer.headers ?? {})) c.header(name, value);
+  return c.json(answer.body, answer.status);
+}

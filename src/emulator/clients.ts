@@ -1,0 +1,32 @@
+import { type Address, getAddress, isAddress } from 'viem';
+import { DEV_CLIENT_SIGNER, DEV_CLIENT_SWA } from './devClient.ts';
+
+// Okto keeps a table `clientSWA → authorised signer`: the key that signs for a client is not its SWA.
+
+/** One registered Okto client: its smart-wallet address and the address of the key that signs for it. */
+export type EmulatorClient = { clientSWA: Address; signer: Address };
+
+/** The clients the emulator knows. Lookups ignore case; answers keep the spelling the client was registered with. */
+export type ClientRegistry = {
+  /** The registered client of an address, in any case; `undefined` for an unknown client. */
+  find(clientSWA: string): EmulatorClient | undefined;
+  list(): EmulatorClient[];
+};
+
+/** The development client of `devClient.ts`, which the emulator registers when told nothing else. */
+export const DEV_CLIENT: EmulatorClient = { clientSWA: DEV_CLIENT_SWA, signer: DEV_CLIENT_SIGNER };
+
+/** A registry of clients; a later entry for the same SWA replaces an earlier one. Throws on a non-address. */
+export function createClientRegistry(clients: readonly EmulatorClient[] = [DEV_CLIENT]): ClientRegistry {
+  const byAddress = new Map<string, EmulatorClient>();
+  for (const { clientSWA, signer } of clients) {
+    if (!isAddress(clientSWA, { strict: false }))
+      throw new TypeError(`clientSWA is not an address: ${clientSWA}`);
+    if (!isAddress(signer, { strict: false })) throw new TypeError(`signer is not an address: ${signer}`);
+    byAddress.set(clientSWA.toLowerCase(), { clientSWA, signer: getAddress(signer) });
+  }
+  return {
+    find: (clientSWA) => byAddress.get(clientSWA.toLowerCase()),
+    list: () => [...byAddress.values()],
+  };
+}

@@ -1,0 +1,294 @@
+// `GET /__emulator/inbox`: every code the emulator delivered, shown the way a phone and a mailbox would
+// show it, updating live from `/__emulator/events`. One self-contained page: no external resources, and
+// every piece of user-provided text reaches the DOM through `textContent`, never as HTML.
+
+/** The inbox page; `nonce` authorises its inline style and script under the page's CSP. */
+export function renderInboxPage({ nonce }: { nonce: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Inbox · Okto emulator</title>
+<style nonce="${nonce}">
+  :root {
+    --bg: #f4f5f7; --panel: #ffffff; --ink: #14161a; --muted: #6b7280; --line: #e5e7eb;
+    --accent: #5b5bd6; --wa: #128c7e; --wa-dark: #075e54; --wa-chat: #efeae2; --wa-bubble: #ffffff;
+    --ok: #16a34a; --warn: #b45309;
+    font-family: ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+    color: var(--ink); background: var(--bg);
+  }
+  @media (prefers-color-scheme: dark) {
+    :root { --bg: #0f1115; --panel: #171a21; --ink: #e8eaed; --muted: #9aa0a6; --line: #2a2f3a;
+      --wa-chat: #0b141a; --wa-bubble: #1f2c34; }
+  }
+  * { box-sizing: border-box; }
+  body { margin: 0; min-height: 100vh; }
+  header { display: flex; align-items: center; gap: 16px; padding: 18px 28px; border-bottom: 1px solid var(--line);
+    background: var(--panel); position: sticky; top: 0; z-index: 1; }
+  header h1 { font-size: 17px; margin: 0; font-weight: 650; letter-spacing: -0.01em; }
+  header h1 small { color: var(--muted); font-weight: 500; margin-left: 6px; }
+  .spacer { flex: 1; }
+  .pill { display: inline-flex; align-items: center; gap: 6px; font-size: 12px; color: var(--muted);
+    border: 1px solid var(--line); border-radius: 999px; padding: 4px 10px; }
+  .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--muted); }
+  .live .dot { background: var(--ok); box-shadow: 0 0 0 3px color-mix(in srgb, var(--ok) 25%, transparent); }
+  main { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; padding: 24px 28px; max-width: 1280px; margin: 0 auto; }
+  @media (max-width: 900px) { main { grid-template-columns: 1fr; } }
+  section.column { background: var(--panel); border: 1px solid var(--line); border-radius: 16px; overflow: hidden;
+    display: flex; flex-direction: column; min-height: 320px; }
+  .column > h2 { margin: 0; font-size: 14px; font-weight: 650; padding: 14px 18px; display: flex; align-items: center; gap: 8px;
+    border-bottom: 1px solid var(--line); }
+  .column > h2 .count { margin-left: auto; color: var(--muted); font-weight: 500; }
+  .badge { width: 22px; height: 22px; border-radius: 6px; display: inline-grid; place-items: center; color: #fff; font-size: 12px; }
+  .badge.wa { background: var(--wa); } .badge.mail { background: var(--accent); }
+  .empty { color: var(--muted); font-size: 13px; padding: 28px 18px; line-height: 1.6; }
+  .empty code { background: color-mix(in srgb, var(--muted) 14%, transparent); padding: 1px 5px; border-radius: 4px; }
+
+  .chat { border-bottom: 1px solid var(--line); }
+  .chat-head { display: flex; align-items: center; gap: 10px; padding: 10px 16px; background: var(--wa-dark); color: #fff; }
+  .avatar { width: 32px; height: 32px; border-radius: 50%; background: rgba(255, 255, 255, 0.22); display: grid; place-items: center;
+    font-size: 12px; font-weight: 700; }
+  .chat-head .who { font-weight: 600; font-size: 14px; }
+  .chat-head .sub { font-size: 11px; opacity: 0.8; }
+  .chat-body { background: var(--wa-chat); padding: 12px 14px; display: flex; flex-direction: column; gap: 8px; }
+  .bubble { align-self: flex-start; max-width: 88%; background: var(--wa-bubble); border-radius: 0 10px 10px 10px;
+    padding: 8px 10px 6px; box-shadow: 0 1px 0.5px rgba(0, 0, 0, 0.13); font-size: 14px; line-height: 1.45; }
+  .bubble .meta, .mail .meta { display: flex; gap: 8px; justify-content: flex-end; align-items: center; font-size: 11px; color: var(--muted); margin-top: 2px; }
+
+  .mailbox { border-bottom: 1px solid var(--line); }
+  .mailbox-head { padding: 10px 18px; font-size: 13px; font-weight: 600; background: color-mix(in srgb, var(--accent) 7%, var(--panel));
+    display: flex; gap: 8px; align-items: center; }
+  .mailbox-head .sub { color: var(--muted); font-weight: 500; }
+  .mail { padding: 12px 18px; border-top: 1px solid var(--line); }
+  .mail:first-of-type { border-top: 0; }
+  .mail .row { display: flex; gap: 10px; align-items: baseline; }
+  .mail .from { font-weight: 600; font-size: 13px; }
+  .mail .time { margin-left: auto; color: var(--muted); font-size: 12px; white-space: nowrap; }
+  .mail .subject { font-size: 14px; margin: 2px 0 8px; }
+  .mail .body { font-size: 13px; color: var(--muted); line-height: 1.5; }
+
+  .code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-weight: 700; letter-spacing: 0.14em;
+    font-size: 20px; color: var(--ink); background: none; border: 1px dashed transparent; border-radius: 8px; padding: 2px 6px;
+    cursor: pointer; }
+  .code:hover { border-color: var(--line); }
+  .code:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+  .tag { font-size: 10.5px; text-transform: uppercase; letter-spacing: 0.06em; padding: 1px 6px; border-radius: 4px; font-weight: 650; }
+  .tag.fresh { color: var(--ok); background: color-mix(in srgb, var(--ok) 12%, transparent); }
+  .tag.stale { color: var(--warn); background: color-mix(in srgb, var(--warn) 12%, transparent); }
+  .is-stale .code { text-decoration: line-through; color: var(--muted); }
+  .token { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 10.5px; color: var(--muted); }
+  .toast { position: fixed; bottom: 20px; left: 50%; transform: translateX(-50%); background: var(--ink); color: var(--bg);
+    padding: 8px 14px; border-radius: 8px; font-size: 13px; opacity: 0; transition: opacity 0.2s; pointer-events: none; }
+  .toast.show { opacity: 1; }
+</style>
+</head>
+<body>
+<header>
+  <h1>Okto emulator <small>Inbox</small></h1>
+  <span class="spacer"></span>
+  <span class="pill" id="clock" title="The emulator clock (POST /__emulator/clock moves it forward)">clock —</span>
+  <span class="pill" id="status"><span class="dot"></span><span id="status-text">Connecting…</span></span>
+</header>
+<main>
+  <section class="column" aria-label="WhatsApp">
+    <h2><span class="badge wa" aria-hidden="true">✆</span>WhatsApp<span class="count" id="wa-count"></span></h2>
+    <div id="wa"></div>
+  </section>
+  <section class="column" aria-label="Email">
+    <h2><span class="badge mail" aria-hidden="true">✉</span>Email<span class="count" id="mail-count"></span></h2>
+    <div id="mail"></div>
+  </section>
+</main>
+<div class="toast" id="toast" role="status" aria-live="polite"></div>
+<script nonce="${nonce}">
+(function () {
+  'use strict';
+  var OTP_LIFETIME_MS = 300000;
+  var messages = [];
+  var clockOffsetMs = 0;
+
+  /** Builds an element; strings become text nodes, so nothing user-provided is ever parsed as HTML. */
+  function h(tag, attrs) {
+    var el = document.createElement(tag);
+    if (attrs) for (var key in attrs) {
+      if (key === 'text') el.textContent = attrs[key];
+      else el.setAttribute(key, attrs[key]);
+    }
+    for (var i = 2; i < arguments.length; i++) {
+      var child = arguments[i];
+      if (child === null || child === undefined || child === false) continue;
+      el.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    }
+    return el;
+  }
+
+  function emulatorNow() { return Date.now() + clockOffsetMs; }
+
+  function ago(iso) {
+    var s = Math.max(0, Math.round((emulatorNow() - Date.parse(iso)) / 1000));
+    if (s < 60) return s + ' s ago';
+    if (s < 3600) return Math.floor(s / 60) + ' min ago';
+    return new Date(iso).toLocaleString();
+  }
+
+  /** Fresh, expired, or replaced by a newer code for the same token. */
+  function stateOf(message) {
+    for (var i = 0; i < messages.length; i++) {
+      var other = messages[i];
+      if (other === message) break;
+      if (other.token === message.token) return { stale: true, label: 'replaced' };
+    }
+    var left = OTP_LIFETIME_MS - (emulatorNow() - Date.parse(message.sentAt));
+    if (left <= 0) return { stale: true, label: 'expired' };
+    return { stale: false, label: 'valid ' + Math.ceil(left / 60000) + ' min' };
+  }
+
+  function codeButton(otp) {
+    var button = h('button', { class: 'code', type: 'button', title: 'Copy the code', text: otp });
+    button.addEventListener('click', function () {
+      if (navigator.clipboard) navigator.clipboard.writeText(otp).then(function () { toast('Copied ' + otp); });
+    });
+    return button;
+  }
+
+  function tag(state) { return h('span', { class: 'tag ' + (state.stale ? 'stale' : 'fresh'), text: state.label }); }
+
+  function groupBy(list, channel) {
+    var groups = [];
+    var index = {};
+    list.forEach(function (message) {
+      if (message.channel !== channel) return;
+      if (!(message.to in index)) { index[message.to] = groups.length; groups.push({ to: message.to, items: [] }); }
+      groups[index[message.to]].items.push(message);
+    });
+    return groups;
+  }
+
+  function empty(lines) {
+    var box = h('div', { class: 'empty' });
+    lines.forEach(function (line, i) { if (i) box.appendChild(h('br')); box.appendChild(line); });
+    return box;
+  }
+
+  function renderWhatsApp(groups) {
+    var root = document.getElementById('wa');
+    root.replaceChildren();
+    if (!groups.length) {
+      root.appendChild(empty([
+        document.createTextNode('No WhatsApp codes yet.'),
+        h('span', null, 'Log in with a phone number, then watch this phone.'),
+      ]));
+      return;
+    }
+    groups.forEach(function (group) {
+      var body = h('div', { class: 'chat-body' });
+      group.items.forEach(function (message) {
+        var state = stateOf(message);
+        body.appendChild(h('div', { class: 'bubble' + (state.stale ? ' is-stale' : '') },
+          h('div', null, 'Your Okto verification code is ', codeButton(message.otp), '. Do not share it with anyone.'),
+          h('div', { class: 'meta' }, tag(state), h('span', { class: 'token', text: 'token ' + message.token.slice(0, 8) }),
+            h('time', { datetime: message.sentAt, 'data-ago': message.sentAt, text: ago(message.sentAt) }))));
+      });
+      root.appendChild(h('div', { class: 'chat' },
+        h('div', { class: 'chat-head' }, h('div', { class: 'avatar', 'aria-hidden': 'true', text: 'OK' }),
+          h('div', null, h('div', { class: 'who', text: group.to }),
+            h('div', { class: 'sub', text: 'Okto · ' + group.items.length + (group.items.length === 1 ? ' message' : ' messages') }))),
+        body));
+    });
+  }
+
+  function renderEmail(groups) {
+    var root = document.getElementById('mail');
+    root.replaceChildren();
+    if (!groups.length) {
+      root.appendChild(empty([
+        document.createTextNode('No emails yet.'),
+        h('span', null, 'Log in with an email address, then watch this mailbox.'),
+      ]));
+      return;
+    }
+    groups.forEach(function (group) {
+      var box = h('div', { class: 'mailbox' },
+        h('div', { class: 'mailbox-head' }, h('span', { text: group.to }),
+          h('span', { class: 'sub', text: '· ' + group.items.length + (group.items.length === 1 ? ' email' : ' emails') })));
+      group.items.forEach(function (message) {
+        var state = stateOf(message);
+        box.appendChild(h('article', { class: 'mail' + (state.stale ? ' is-stale' : '') },
+          h('div', { class: 'row' }, h('span', { class: 'from', text: 'Okto' }), h('span', { class: 'token', text: 'no-reply@okto.tech' }),
+            h('time', { class: 'time', datetime: message.sentAt, 'data-ago': message.sentAt, text: ago(message.sentAt) })),
+          h('div', { class: 'subject', text: 'Your Okto login code' }),
+          h('div', null, codeButton(message.otp)),
+          h('div', { class: 'body', text: 'Enter this code to log in. It expires 5 minutes after it was sent.' }),
+          h('div', { class: 'meta' }, tag(state), h('span', { class: 'token', text: 'token ' + message.token.slice(0, 8) }))));
+      });
+      root.appendChild(box);
+    });
+  }
+
+  function render() {
+    var wa = groupBy(messages, 'whatsapp');
+    var mail = groupBy(messages, 'email');
+    renderWhatsApp(wa);
+    renderEmail(mail);
+    var waCount = messages.filter(function (m) { return m.channel === 'whatsapp'; }).length;
+    document.getElementById('wa-count').textContent = waCount ? String(waCount) : '';
+    document.getElementById('mail-count').textContent = messages.length - waCount ? String(messages.length - waCount) : '';
+    document.title = (messages.length ? '(' + messages.length + ') ' : '') + 'Inbox · Okto emulator';
+  }
+
+  function tick() {
+    document.getElementById('clock').textContent = 'clock ' + new Date(emulatorNow()).toLocaleTimeString();
+    var times = document.querySelectorAll('[data-ago]');
+    for (var i = 0; i < times.length; i++) times[i].textContent = ago(times[i].getAttribute('data-ago'));
+  }
+
+  function setLive(live) {
+    document.getElementById('status').className = 'pill' + (live ? ' live' : '');
+    document.getElementById('status-text').textContent = live ? 'Live' : 'Reconnecting…';
+  }
+
+  var toastTimer;
+  function toast(text) {
+    var el = document.getElementById('toast');
+    el.textContent = text;
+    el.className = 'toast show';
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { el.className = 'toast'; }, 1400);
+  }
+
+  function setClock(now) { clockOffsetMs = now * 1000 - Date.now(); tick(); }
+
+  var refreshing = null;
+  function refresh() {
+    if (refreshing) return refreshing;
+    refreshing = Promise.all([
+      fetch('/__emulator/outbox', { cache: 'no-store' }).then(function (r) { return r.json(); }),
+      fetch('/__emulator/clock', { cache: 'no-store' }).then(function (r) { return r.json(); }),
+    ]).then(function (results) {
+      messages = Array.isArray(results[0]) ? results[0] : [];
+      setClock(results[1].now);
+      render();
+    }).catch(function () { setLive(false); }).then(function () { refreshing = null; });
+    return refreshing;
+  }
+
+  var events = new EventSource('/__emulator/events');
+  events.addEventListener('open', function () { setLive(true); refresh(); });
+  events.addEventListener('error', function () { setLive(false); });
+  events.addEventListener('otp', function () { refresh(); });
+  events.addEventListener('clock', function (event) {
+    try { setClock(JSON.parse(event.data).now); } catch (e) {}
+    render();
+  });
+
+  refresh();
+  setInterval(tick, 1000);
+  // Re-evaluate "expired" badges as time passes, even with no new messages.
+  setInterval(render, 15000);
+})();
+</script>
+</body>
+</html>
+`;
+}

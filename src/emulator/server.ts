@@ -1,0 +1,74 @@
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Address } from 'viem';
+import { createEmulatorApp } from './app.ts';
+import { DEV_CLIENT } from './clients.ts';
+
+export type StartEmulatorOptions = {
+  /** Default 8790; 0 picks a free port. */
+  port?: number;
+  /** Default `127.0.0.1`: the emulator hands out login codes, so it stays on loopback unless told otherwise. */
+  host?: string;
+  /** Registered clients; default: the development client of `devClient.ts`. */
+  clients?: { clientSWA: Address; signer: Address }[];
+  /** Where delivered codes are printed, one line each; default `console.log`. */
+  log?: (line: string) => void;
+};
+
+export type RunningEmulator = {
+  /** `http://127.0.0.1:<real port>`. */
+  url: string;
+  port: number;
+  /** Stops listening and drops open connections (the inbox's event stream included); never hangs. */
+  close(): Promise<void>;
+};
+
+export const DEFAULT_EMULATOR_PORT = 8790;
+
+/**
+ * Starts the local Okto emulator on a Node HTTP server. State is in memory: codes, sessions and the
+ * outbox are gone when it closes.
+ * @example
+ * const emulator = await startEmulator({ port: 0 });
+ * const okto = createOktoClient({ baseUrl: emulator.url });
+ * await emulator.close();
+ */
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  const {
+    port = DEFAULT_EMULATOR_PORT,
+    host = '127.0.0.1',
+    clients = [DEV_CLIENT],
+    log = console.log,
+  } = options;
+  const app = createEmulatorApp({ clients, log });
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: host });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+
+  const realPort = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost(host)}:${realPort}`,
+    port: realPort,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+/** The host part of a URL clients can use: a wildcard bind is reached through loopback. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
