@@ -1,0 +1,125 @@
+import { parseArgs } from 'node:util';
+import { type Address, getAddress, isAddress } from 'viem';
+import { DEV_CLIENT } from '../emulator/clients.ts';
+import { DEFAULT_EMULATOR_PORT, startEmulator } from '../emulator/server.ts';
+
+// `npm run emulator -- [--port 8790] [--host 127.0.0.1] [--client <clientSWA>=<signerAddress> ...]`
+// Starts the local Okto emulator until SIGINT or SIGTERM.
+
+const USAGE = `Usage: npm run emulator -- [--port <port>] [--host <host>] [--client <clientSWA>=<signerAddress> ...]
+
+  --port    port to listen on (default ${DEFAULT_EMULATOR_PORT}; 0 picks a free port)
+  --host    interface to bind (default 127.0.0.1, loopback only)
+  --client  register an Okto client: its smart-wallet address and the address of the key that signs
+            for it (repeatable; the development client is always registered)`;
+
+/** A bad command line: the message says what is wrong. */
+class UsageError extends Error {}
+
+type EmulatorCommand = {
+  port: number;
+  host: string;
+  clients: { clientSWA: Address; signer: Address }[];
+};
+
+/** Reads the command line; throws {@link UsageError} with a readable message when it is wrong. */
+function parseCommand(args: string[]): EmulatorCommand | 'help' {
+  let values: { port?: string; host?: string; client?: string[]; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        client: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) return 'help';
+
+  const port = values.port === undefined ? DEFAULT_EMULATOR_PORT : Number(values.port);
+  if (values.port !== undefined && (!/^\d+$/.test(values.port) || port > 65_535))
+    throw new UsageError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+
+  const host = values.host ?? '127.0.0.1';
+  if (host.trim() === '') throw new UsageError('--host must not be empty');
+
+  const clients = [DEV_CLIENT];
+  for (const entry of values.client ?? []) {
+    const [clientSWA, signer, ...rest] = entry.split('=');
+    if (rest.length > 0 || !clientSWA || !signer)
+      throw new UsageError(`--client must be <clientSWA>=<signerAddress>, got "${entry}"`);
+    if (!isAddress(clientSWA, { strict: false }))
+      throw new UsageError(`--client: "${clientSWA}" is not a 0x-prefixed 20-byte address`);
+    if (!isAddress(signer, { strict: false }))
+      throw new UsageError(`--client: signer "${signer}" is not a 0x-prefixed 20-byte address`);
+    clients.push({ clientSWA, signer: getAddress(signer) });
+  }
+  return { port, host, clients };
+}
+
+async function main(): Promise<void> {
+  let command: EmulatorCommand | 'help';
+  try {
+    command = parseCommand(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`okto-emulator: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  try {
+    emulator = await startEmulator(command);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'EADDRINUSE'
+        ? `port ${command.port} is already in use: stop the other process or pass --port 0`
+        : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+          ? `cannot bind to host "${command.host}"`
+          : error instanceof Error
+            ? error.message
+            : String(error);
+    console.error(`okto-emulator: ${reason}`);
+    process.exit(1);
+  }
+
+  console.log(`[okto-emulator] Okto emulator listening on ${emulator.url}`);
+  console.log(`[okto-emulator] Inbox (codes sent by WhatsApp and email): ${emulator.url}/__emulator/inbox`);
+  for (const { clientSWA, signer } of command.clients)
+    console.log(`[okto-emulator] Client ${clientSWA} signed by ${signer}`);
+  console.log('[okto-emulator] State is in memory: a restart forgets codes, sessions and the outbox.');
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[okto-emulator] ${signal}: shutting down`);
+    emulator.close().then(
+      () => {
+        console.log('[okto-emulator] stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(
+          `okto-emulator: failed to close cleanly: ${error instanceof Error ? error.message : error}`,
+        );
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+await main();
