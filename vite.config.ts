@@ -16,7 +16,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     emptyOutDir: true,
     // panel.html is opened only from devtools.ts, so the manifest does not name it.
-    rolldownOptions: { input: { panel: 'panel.html' } },
+    // approval.html is opened only by the worker (chrome.windows.create), so the manifest does not name it.
+    rolldownOptions: { input: { panel: 'panel.html', approval: 'approval.html' } },
   },
   server: { port: 5173, strictPort: true, hmr: { port: 5173 } },
 });

@@ -1,0 +1,95 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type BrowserContext, expect, type Page } from '@playwright/test';
+
+// A plain web server for provider tests. 127.0.0.1:<port> and localhost:<port> are two origins
+// served by the same server, so a page on one embedding a frame from the other is a cross-origin frame.
+
+export type DappHost = '127.0.0.1' | 'localhost';
+
+export type DappServer = {
+  /** `http://<host>:<port>`, the page's origin. */
+  origin(host: DappHost): string;
+  /** The test dApp page on `host`. */
+  url(host: DappHost, path?: string): string;
+  close(): Promise<void>;
+};
+
+/** The dApp page: records what the provider looked like before any page script, and every event. */
+const DAPP_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Test dApp</title>
+<script>
+  window.providerAtFirstScript = typeof window.okto;
+  window.announced = [];
+  window.addEventListener('eip6963:announceProvider', (e) => window.announced.push(e.detail));
+  window.dispatchEvent(new Event('eip6963:requestProvider'));
+  window.events = [];
+  for (const name of ['connect', 'disconnect', 'accountsChanged', 'okto_sessionChanged'])
+    window.okto && window.okto.on(name, (data) => window.events.push([name, data]));
+</script></head><body><h1>Test dApp</h1></body></html>`;
+
+const framePage = (src: string) =>
+  `<!doctype html><html><head><meta charset="utf-8"><title>Embedding page</title></head>
+<body><iframe id="frame" src="${src.replace(/"/g, '&quot;')}"></iframe></body></html>`;
+
+/** Starts the server on a free port of 127.0.0.1 (localhost resolves to it too). */
+export async function startDappServer(): Promise<DappServer> {
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const body = url.pathname === '/frame' ? framePage(url.searchParams.get('src') ?? '') : DAPP_PAGE;
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: (host) => `http://${host}:${port}`,
+    url: (host, path = '/') => `http://${host}:${port}${path}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** What `window.okto.request` gave: the result, or the EIP-1193 error's code and message. */
+export type RequestOutcome =
+  | { result: unknown; error?: undefined }
+  | { error: { code: number; message: string }; result?: undefined };
+
+/** Calls `window.okto.request` in a page (or frame) and returns the outcome, never throwing. */
+export function providerRequest(
+  page: Pick<Page, 'evaluate'>,
+  method: string,
+  params?: unknown,
+): Promise<RequestOutcome> {
+  return page.evaluate(
+    async ({ method, params }) => {
+      const okto = (window as unknown as { okto: { request(a: unknown): Promise<unknown> } }).okto;
+      try {
+        return { result: await okto.request(params === undefined ? { method } : { method, params }) };
+      } catch (error) {
+        const { code, message } = error as { code: number; message: string };
+        return { error: { code, message } };
+      }
+    },
+    { method, params },
+  );
+}
+
+/** The next approval window the worker opens (approval.html, or the popup's login for a pending request). */
+export async function nextApprovalWindow(context: BrowserContext): Promise<Page> {
+  const page = await context.waitForEvent('page', {
+    predicate: (p) => /\/(approval|popup)\.html\?(id|pending)=/.test(p.url()),
+    timeout: 15_000,
+  });
+  await page.waitForLoadState('domcontentloaded');
+  return page;
+}
+
+/** Events the dApp page has heard so far. */
+export function pageEvents(page: Page): Promise<[string, unknown][]> {
+  return page.evaluate(() => (window as unknown as { events: [string, unknown][] }).events);
+}
+
+export { expect };
