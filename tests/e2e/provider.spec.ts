@@ -35,13 +35,15 @@ test('the provider exists before page scripts and announces itself through EIP-6
   ).toBe('object');
   const announced = await page.evaluate(() =>
     (window as unknown as { announced: { info: Record<string, string>; provider: unknown }[] }).announced.map(
-      (d) => ({ ...d.info, same: d.provider === (window as unknown as { okto: unknown }).okto }),
+      (d) => ({ info: d.info, same: d.provider === (window as unknown as { okto: unknown }).okto }),
     ),
   );
   expect(announced).toHaveLength(1);
-  expect(announced[0]).toMatchObject({ name: 'Okto', rdns: 'tech.okto', same: true });
-  expect(announced[0]?.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  expect(announced[0]?.icon).toMatch(/^data:image\/svg\+xml,/);
+  expect(announced[0]).toMatchObject({ info: { name: 'Okto', rdns: 'tech.okto' }, same: true });
+  expect(announced[0]?.info.uuid).toMatch(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+  );
+  expect(announced[0]?.info.icon).toMatch(/^data:image\/svg\+xml,/);
   expect(await providerRequest(page, 'eth_chainId')).toEqual({ result: LOCAL_CHAIN_ID });
   expect(await providerRequest(page, 'eth_accounts')).toEqual({ result: [] });
   expect((await providerRequest(page, 'eth_sign', [])).error?.code).toBe(4200);
