@@ -233,12 +233,12 @@ const testHooks = {
   checkSession: () => flow.checkSession(),
   activity: () => activityLog.list(),
   /** Records `count` synthetic provider requests for `tabId`, to test the panel under load. */
-  recordActivity: (count: number, tabId = -1) => {
+  recordActivity: (count: number, tabId = -1, origin = 'https://load.test') => {
     for (let i = 0; i < count; i++)
       activityLog.record({
         kind: 'provider',
         tabId,
-        origin: 'https://load.test',
+        origin,
         method: i % 2 ? 'eth_chainId' : 'eth_accounts',
         request: { n: i },
         response: i % 2 ? '0x1' : [],

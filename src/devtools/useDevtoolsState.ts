@@ -110,10 +110,10 @@ export function useDevtoolsState(tab: InspectedTab): DevtoolsPanelState {
     connect();
 
     const onMessage = (message: unknown) => {
-      if ((message as LoginViewChanged | undefined)?.type === 'login/viewChanged') {
-        setView((message as LoginViewChanged).view);
-        void load(false);
-      }
+      const type = (message as { type?: unknown } | undefined)?.type;
+      if (type === 'login/viewChanged') setView((message as LoginViewChanged).view);
+      // A site was approved or revoked (`sites/changed`, from the provider), or the login changed.
+      if (type === 'login/viewChanged' || type === 'sites/changed') void load(false);
     };
     browser.runtime.onMessage.addListener(onMessage);
     return () => {
