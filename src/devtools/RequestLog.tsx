@@ -190,7 +190,7 @@ function VirtualList({
         <span>Method</span>
         <span>URL / origin</span>
         <span>Status</span>
-        <span class="num">Time (ms)</span>
+        <span class="num">ms</span>
         <span>trace_id</span>
       </div>
       <div
@@ -247,7 +247,9 @@ function Row({
       <span>
         <span class={`kind kind-${entry.kind}`}>{entry.kind}</span>
       </span>
-      <span class="mono">{entry.method}</span>
+      <span class="mono ellipsis" title={entry.method}>
+        {entry.method}
+      </span>
       <span class="mono ellipsis" title={entry.url ?? entry.origin}>
         {entryTarget(entry)}
       </span>

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
+import { nextApprovalWindow, providerRequest, startDappServer } from './dappServer.ts';
 import { expect, signInWithEmail, test, uniqueEmail } from './stack.ts';
 
 // The Okto DevTools panel, opened as panel.html?tabId=…&origin=… for a dApp tab (what the real
@@ -88,49 +89,55 @@ test("the panel for a dApp tab shows the session and the worker's Okto calls, re
     await verify.click();
     await expect(panel.getByTestId('entry-request')).toContainText('"otp": "••••••"');
     await expect(panel.getByTestId('entry-request')).not.toContainText(await stack.latestCode(email));
-
-    await panel.getByRole('option').filter({ hasText: '/api/oc/v1/authenticate' }).last().click();
-    await panel.screenshot({ path: 'docs/screenshots/devtools-panel.png' });
   } finally {
     await dapp.close();
   }
 });
 
-test("a dApp's provider request appears live in its tab's panel, with its origin and result", async ({
+test("a dApp's provider requests appear live in its tab's panel; the panel shows the site connected and revokes it", async ({
   context,
   extensionId,
   serviceWorker,
   popup,
   stack,
 }) => {
-  const dapp = await startDapp();
+  const server = await startDappServer();
   try {
     await signInWithEmail(popup, stack);
-    const page = await context.newPage();
-    await page.goto(`${dapp.origin}/`);
-    const tabId = await tabIdOf(serviceWorker, page);
-    const panel = await openPanel(context, extensionId, { tabId, origin: dapp.origin });
+    const dapp = await context.newPage();
+    await dapp.goto(server.url('127.0.0.1'));
+    const origin = server.origin('127.0.0.1');
+    const tabId = await tabIdOf(serviceWorker, dapp);
+    const panel = await openPanel(context, extensionId, { tabId, origin });
     const log = panel.getByRole('listbox', { name: 'Request log' });
-    await expect(log.getByRole('option').first()).toBeVisible();
+    await expect(panel.getByTestId('origin-connected')).toHaveText('not connected');
 
-    const chainId = await page.evaluate(() =>
-      (window as unknown as { okto: { request(a: { method: string }): Promise<unknown> } }).okto
-        .request({ method: 'eth_chainId' })
-        .catch((error: { code?: number }) => ({ failed: error.code })),
-    );
-    test.skip(
-      typeof chainId === 'object' && chainId !== null && 'failed' in chainId && chainId.failed === 4900,
-      'the worker does not answer provider requests yet (issue 5)',
-    );
-    const request = log.getByRole('option').filter({ hasText: 'eth_chainId' });
-    await expect(request).toBeVisible();
-    await expect(request).toContainText('provider');
-    await expect(request).toContainText(dapp.origin.replace('http://', ''));
-    await request.click();
-    await expect(panel.getByTestId('entry-details')).toContainText(String(tabId));
-    await expect(panel.getByTestId('entry-response')).toContainText(JSON.stringify(chainId));
+    const chainId = await providerRequest(dapp, 'eth_chainId');
+    const chainRow = log.getByRole('option').filter({ hasText: 'eth_chainId' });
+    await expect(chainRow).toContainText('provider');
+    await expect(chainRow).toContainText(origin);
+    await chainRow.click();
+    await expect(panel.getByTestId('entry-details')).toContainText(`Tab${tabId}`);
+    await expect(panel.getByTestId('entry-response')).toHaveText(JSON.stringify(chainId.result));
+
+    // The site asks for a token; once approved, the panel shows it connected, and the token cut short.
+    const approvalOpened = nextApprovalWindow(context);
+    const tokenRequest = providerRequest(dapp, 'okto_requestAuthToken', [{ ttlSeconds: 60 }]);
+    await (await approvalOpened).getByRole('button', { name: 'Approve' }).click();
+    const { authToken } = (await tokenRequest).result as { authToken: string };
+    await expect(panel.getByTestId('origin-connected')).toHaveText('connected');
+    const tokenRow = log.getByRole('option').filter({ hasText: 'okto_requestAuthToken' });
+    await tokenRow.click();
+    const response = panel.getByTestId('entry-response');
+    await expect(response).toContainText(`"authToken": "${authToken.slice(0, 8)}…"`);
+    await expect(response).not.toContainText(authToken.slice(0, 9));
+    await panel.screenshot({ path: 'docs/screenshots/devtools-panel.png' });
+
+    await panel.getByRole('button', { name: 'Revoke origin' }).click();
+    await expect(panel.getByTestId('origin-connected')).toHaveText('not connected');
+    expect((await providerRequest(dapp, 'eth_accounts')).result).toEqual([]);
   } finally {
-    await dapp.close();
+    await server.close();
   }
 });
 
