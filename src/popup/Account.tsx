@@ -2,9 +2,14 @@ import { useState } from 'preact/hooks';
 import type { AccountView, LoginResponse } from '../messages/login.ts';
 import { environments } from '../okto/environments.ts';
 import { describeContact } from './CodeEntry.tsx';
+import { ConnectedSites } from './ConnectedSites.tsx';
+import { PendingApprovals } from './PendingApprovals.tsx';
 import { Alert, Button } from './ui.tsx';
 
-/** The signed-in account: the user's smart-wallet address, the environment, the session expiry, log out. */
+/**
+ * The signed-in account: the user's smart-wallet address, the environment, the session expiry, log out;
+ * then sites waiting for approval and the connected sites.
+ */
 export function Account({
   account,
   onLogout,
@@ -39,31 +44,35 @@ export function Account({
   }
 
   return (
-    <section class="card">
-      <p class="eyebrow">Logged in as {describeContact(account.contact)}</p>
-      <h1 class="title">Your Okto wallet</h1>
-      <dl class="facts">
-        <dt>Wallet address</dt>
-        <dd class="address-row">
-          <code class="address" data-testid="user-swa">
-            {account.userSWA}
-          </code>
-          <Button variant="secondary" onClick={copy} aria-label="Copy wallet address">
-            {copied ? 'Copied' : 'Copy'}
-          </Button>
-        </dd>
-        <dt>Environment</dt>
-        <dd>{environments[account.environment].label}</dd>
-        <dt>Session expires</dt>
-        <dd>
-          <time dateTime={expiry.toISOString()}>{expiry.toLocaleString()}</time>{' '}
-          <span class="muted">({daysLeft === 1 ? 'in 1 day' : `in ${daysLeft} days`})</span>
-        </dd>
-      </dl>
-      {error && <Alert>{error}</Alert>}
-      <Button variant="secondary" busy={busy} onClick={logout}>
-        Log out
-      </Button>
-    </section>
+    <>
+      <section class="card">
+        <p class="eyebrow">Logged in as {describeContact(account.contact)}</p>
+        <h1 class="title">Your Okto wallet</h1>
+        <dl class="facts">
+          <dt>Wallet address</dt>
+          <dd class="address-row">
+            <code class="address" data-testid="user-swa">
+              {account.userSWA}
+            </code>
+            <Button variant="secondary" onClick={copy} aria-label="Copy wallet address">
+              {copied ? 'Copied' : 'Copy'}
+            </Button>
+          </dd>
+          <dt>Environment</dt>
+          <dd>{environments[account.environment].label}</dd>
+          <dt>Session expires</dt>
+          <dd>
+            <time dateTime={expiry.toISOString()}>{expiry.toLocaleString()}</time>{' '}
+            <span class="muted">({daysLeft === 1 ? 'in 1 day' : `in ${daysLeft} days`})</span>
+          </dd>
+        </dl>
+        {error && <Alert>{error}</Alert>}
+        <Button variant="secondary" busy={busy} onClick={logout}>
+          Log out
+        </Button>
+      </section>
+      <PendingApprovals />
+      <ConnectedSites />
+    </>
   );
 }

@@ -4,6 +4,7 @@ import type { LoginResponse, LoginView } from '../messages/login.ts';
 import { Account } from './Account.tsx';
 import { onViewChanged, send } from './api.ts';
 import { CodeEntry, describeContact } from './CodeEntry.tsx';
+import { usePendingOrigin } from './pendingLogin.ts';
 import { SignIn } from './SignIn.tsx';
 import { Alert, Button } from './ui.tsx';
 
@@ -11,6 +12,7 @@ import { Alert, Button } from './ui.tsx';
 export function App() {
   const [view, setView] = useState<LoginView>();
   const [loadError, setLoadError] = useState<string>();
+  const pendingOrigin = usePendingOrigin();
 
   useEffect(() => {
     const unsubscribe = onViewChanged(setView);
@@ -40,6 +42,11 @@ export function App() {
         </button>
       </header>
       <main id="app">
+        {pendingOrigin && view?.step !== 'signedIn' && (
+          <p class="notice" role="status">
+            Log in to connect <strong>{pendingOrigin}</strong>. Closing this window cancels the request.
+          </p>
+        )}
         {loadError && <Alert>{loadError}</Alert>}
         {!view && !loadError && <p class="muted center">Loading…</p>}
         {view && <Step view={view} act={act} />}

@@ -93,3 +93,15 @@ export function pageEvents(page: Page): Promise<[string, unknown][]> {
 }
 
 export { expect };
+
+/** Clicks Approve or Reject in an approval window and waits for the window to close (it closes itself). */
+export async function answerApproval(window: Page, button: 'Approve' | 'Reject'): Promise<void> {
+  const closed = window.waitForEvent('close');
+  await window
+    .getByRole('button', { name: button })
+    .click()
+    .catch((error: unknown) => {
+      if (!window.isClosed()) throw error; // closing mid-click is the expected end
+    });
+  await closed;
+}

@@ -1,6 +1,7 @@
 import { numberToHex } from 'viem';
 import { environments } from '../../src/okto/environments.ts';
 import {
+  answerApproval,
   type DappServer,
   nextApprovalWindow,
   pageEvents,
@@ -63,7 +64,7 @@ test('a site approved once gets fresh tokens without a prompt, and they work at 
   const first = providerRequest(dapp, 'okto_requestAuthToken', [{ ttlSeconds: 60 }]);
   const approval = await approvalOpened;
   await expect(approval.getByTestId('approval-origin')).toHaveText(server.origin('127.0.0.1'));
-  await approval.getByRole('button', { name: 'Approve' }).click();
+  await answerApproval(approval, 'Approve');
   const token = (await first).result as Token;
   expect(token).toMatchObject({ userSWA, environment: 'local' });
   expect(token.expiresAt - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(60);
@@ -100,7 +101,7 @@ test('a rejected or closed approval answers 4001 and grants nothing', async ({ c
 
   let opened = nextApprovalWindow(context);
   let pending = providerRequest(dapp, 'eth_requestAccounts');
-  await (await opened).getByRole('button', { name: 'Reject' }).click();
+  await answerApproval(await opened, 'Reject');
   expect((await pending).error).toMatchObject({ code: 4001 });
 
   opened = nextApprovalWindow(context);

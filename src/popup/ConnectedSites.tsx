@@ -1,0 +1,67 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ConnectedSiteView } from '../messages/provider.ts';
+import { onSitesChanged, sendSites } from './sitesApi.ts';
+import { Alert, Button } from './ui.tsx';
+
+/** The sites the user approved, with the date of each approval and a Revoke button. */
+export function ConnectedSites() {
+  const [sites, setSites] = useState<ConnectedSiteView[]>();
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    const load = () =>
+      sendSites({ type: 'sites/list' }).then((answer) =>
+        answer.ok ? setSites(answer.sites ?? []) : setError(answer.error.message),
+      );
+    void load();
+    return onSitesChanged(load);
+  }, []);
+
+  async function revoke(origin: string) {
+    setBusy(origin);
+    setError(undefined);
+    const answer = await sendSites({ type: 'sites/revoke', origin });
+    if (answer.ok) setSites(answer.sites ?? []);
+    else setError(answer.error.message);
+    setBusy(undefined);
+  }
+
+  return (
+    <section class="card" aria-labelledby="connected-sites">
+      <h2 class="section-title" id="connected-sites">
+        Connected sites
+      </h2>
+      {sites?.length === 0 && (
+        <p class="muted">No site is connected. A site asks you before it gets your wallet.</p>
+      )}
+      {sites && sites.length > 0 && (
+        <ul class="list" data-testid="connected-sites">
+          {sites.map((site) => (
+            <li key={site.origin}>
+              <span class="site">
+                <span class="site-origin">{site.origin}</span>
+                <span class="muted site-date">
+                  Approved{' '}
+                  <time dateTime={new Date(site.approvedAt).toISOString()}>
+                    {new Date(site.approvedAt).toLocaleDateString()}
+                  </time>
+                </span>
+              </span>
+              <Button
+                variant="secondary"
+                busy={busy === site.origin}
+                disabled={Boolean(busy)}
+                aria-label={`Revoke ${site.origin}`}
+                onClick={() => revoke(site.origin)}
+              >
+                Revoke
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && <Alert>{error}</Alert>}
+    </section>
+  );
+}

@@ -1,0 +1,191 @@
+import type { BrowserContext, Page } from '@playwright/test';
+import type { LocalStack } from '../../src/cli/localStack.ts';
+import {
+  answerApproval,
+  type DappServer,
+  nextApprovalWindow,
+  pageEvents,
+  providerRequest,
+  startDappServer,
+} from './dappServer.ts';
+import { expect, signInWithEmail, test, uniqueEmail } from './stack.ts';
+
+let server: DappServer;
+test.beforeAll(async () => {
+  server = await startDappServer();
+});
+test.afterAll(async () => {
+  await server.close();
+});
+
+/** Opens the test dApp on `host` and approves it through the approval window. */
+async function openApprovedDapp(context: BrowserContext, host: '127.0.0.1' | 'localhost'): Promise<Page> {
+  const dapp = await context.newPage();
+  await dapp.goto(server.url(host));
+  const opened = nextApprovalWindow(context);
+  const answer = providerRequest(dapp, 'eth_requestAccounts');
+  await answerApproval(await opened, 'Approve');
+  expect((await answer).result).toHaveLength(1);
+  return dapp;
+}
+
+/** Logs in inside a window the worker opened for a pending request (its tab moves on to the approval). */
+async function logInInPendingWindow(window: Page, stack: LocalStack) {
+  const email = uniqueEmail();
+  await window.getByRole('tab', { name: 'Email' }).click();
+  await window.getByLabel('Email address').fill(email);
+  await window.getByRole('button', { name: 'Send code' }).click();
+  await window.getByLabel('Verification code').fill(await stack.latestCode(email));
+}
+
+test('two origins are isolated: approving one gives the other nothing', async ({ context, popup, stack }) => {
+  const userSWA = await signInWithEmail(popup, stack);
+  const a = await openApprovedDapp(context, '127.0.0.1');
+  const b = await context.newPage();
+  await b.goto(server.url('localhost'));
+  expect(await providerRequest(b, 'eth_accounts')).toEqual({ result: [] });
+  expect((await providerRequest(b, 'okto_getSession')).error?.code).toBe(4100);
+  expect(await providerRequest(b, 'wallet_getPermissions')).toEqual({ result: [] });
+
+  const opened = nextApprovalWindow(context);
+  const asked = providerRequest(b, 'okto_requestAuthToken');
+  const approval = await opened;
+  await expect(approval.getByTestId('approval-origin')).toHaveText(server.origin('localhost'));
+  await answerApproval(approval, 'Reject');
+  expect((await asked).error?.code).toBe(4001);
+
+  expect(await providerRequest(a, 'eth_accounts')).toEqual({ result: [userSWA] });
+  expect(await providerRequest(a, 'wallet_getPermissions')).toMatchObject({
+    result: [{ parentCapability: 'eth_accounts', invoker: server.origin('127.0.0.1') }],
+  });
+});
+
+test('a cross-origin iframe is its own origin: it does not inherit the approval of the page', async ({
+  context,
+  popup,
+  stack,
+}) => {
+  await signInWithEmail(popup, stack);
+  const top = await openApprovedDapp(context, '127.0.0.1');
+  await top.goto(server.url('127.0.0.1', `/frame?src=${encodeURIComponent(server.url('localhost'))}`));
+  const frame = top.frames().find((f) => f.url().startsWith(server.origin('localhost')));
+  if (!frame) throw new Error('the cross-origin frame did not load');
+  await expect.poll(() => frame.evaluate(() => typeof (window as { okto?: unknown }).okto)).toBe('object');
+  expect(await providerRequest(frame, 'eth_accounts')).toEqual({ result: [] });
+  expect((await providerRequest(frame, 'okto_getSession')).error?.code).toBe(4100);
+
+  const opened = nextApprovalWindow(context);
+  const asked = providerRequest(frame, 'okto_requestAuthToken');
+  const approval = await opened;
+  await expect(approval.getByTestId('approval-origin')).toHaveText(server.origin('localhost'));
+  await answerApproval(approval, 'Reject');
+  expect((await asked).error?.code).toBe(4001);
+});
+
+test('revoking a site in the popup emits accountsChanged([]) to its tabs and stops its tokens', async ({
+  context,
+  popup,
+  stack,
+}) => {
+  await signInWithEmail(popup, stack);
+  const dapp = await openApprovedDapp(context, '127.0.0.1');
+  const other = await openApprovedDapp(context, 'localhost');
+  const sites = popup.getByTestId('connected-sites');
+  await expect(sites).toContainText(server.origin('127.0.0.1'));
+  await expect(sites).toContainText(server.origin('localhost'));
+  await expect(sites).toContainText(`Approved ${new Date().toLocaleDateString('en-US')}`);
+
+  await popup.getByRole('button', { name: `Revoke ${server.origin('127.0.0.1')}` }).click();
+  await expect(sites).not.toContainText(server.origin('127.0.0.1'));
+  await expect.poll(() => pageEvents(dapp)).toContainEqual(['accountsChanged', []]);
+  expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [] });
+  expect(await pageEvents(other)).toEqual([]);
+  expect((await providerRequest(other, 'eth_accounts')).result).toHaveLength(1);
+
+  const opened = nextApprovalWindow(context);
+  const asked = providerRequest(dapp, 'okto_requestAuthToken');
+  await (await opened).close();
+  expect((await asked).error?.code).toBe(4001);
+});
+
+test('a site can revoke its own permission with wallet_revokePermissions', async ({
+  context,
+  popup,
+  stack,
+}) => {
+  await signInWithEmail(popup, stack);
+  const dapp = await openApprovedDapp(context, '127.0.0.1');
+  expect(await providerRequest(dapp, 'wallet_revokePermissions', [{ eth_accounts: {} }])).toEqual({
+    result: null,
+  });
+  expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [] });
+  await expect.poll(() => pageEvents(dapp)).toContainEqual(['accountsChanged', []]);
+  await expect(popup.getByText('No site is connected.')).toBeVisible();
+});
+
+test('logging out and in again tells connected sites: disconnect, accountsChanged, connect', async ({
+  context,
+  popup,
+  stack,
+}) => {
+  const email = uniqueEmail();
+  const userSWA = await signInWithEmail(popup, stack, email);
+  const dapp = await openApprovedDapp(context, '127.0.0.1');
+  const stranger = await context.newPage();
+  await stranger.goto(server.url('localhost'));
+  expect(await providerRequest(stranger, 'eth_accounts')).toEqual({ result: [] });
+
+  await popup.getByRole('button', { name: 'Log out' }).click();
+  await expect
+    .poll(() => pageEvents(dapp))
+    .toContainEqual(['disconnect', expect.objectContaining({ code: 4900 })]);
+  expect(await pageEvents(dapp)).toEqual(
+    expect.arrayContaining([
+      ['accountsChanged', []],
+      ['okto_sessionChanged', null],
+    ]),
+  );
+  expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [] });
+
+  await signInWithEmail(popup, stack, email);
+  await expect.poll(() => pageEvents(dapp)).toContainEqual(['accountsChanged', [userSWA]]);
+  expect(await pageEvents(dapp)).toEqual(
+    expect.arrayContaining([
+      ['connect', { chainId: expect.stringMatching(/^0x[0-9a-f]+$/) }],
+      ['okto_sessionChanged', expect.objectContaining({ userSWA, environment: 'local' })],
+    ]),
+  );
+  expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [userSWA] });
+  expect(await pageEvents(stranger)).toEqual([]);
+});
+
+test('signed out: a request opens the login, then the approval, then answers', async ({
+  context,
+  popup,
+  stack,
+}) => {
+  await popup.close();
+  const dapp = await context.newPage();
+  await dapp.goto(server.url('127.0.0.1'));
+  const opened = nextApprovalWindow(context);
+  const asked = providerRequest(dapp, 'okto_requestAuthToken');
+  const window = await opened;
+  expect(window.url()).toContain('popup.html?pending=');
+  await expect(window.getByRole('status')).toContainText(`Log in to connect ${server.origin('127.0.0.1')}`);
+  await logInInPendingWindow(window, stack);
+  await expect(window.getByTestId('approval-origin')).toHaveText(server.origin('127.0.0.1'), {
+    timeout: 15_000,
+  });
+  await answerApproval(window, 'Approve');
+  expect((await asked).result).toMatchObject({ environment: 'local', authToken: expect.any(String) });
+});
+
+test('signed out: closing the login window answers 4001', async ({ context, popup }) => {
+  await popup.close();
+  const dapp = await context.newPage();
+  await dapp.goto(server.url('127.0.0.1'));
+  const opened = nextApprovalWindow(context);
+  const asked = providerRequest(dapp, 'eth_requestAccounts');
+  await (await opened).close();
+  expect((await asked).error?.code).toBe(4001);
+});
