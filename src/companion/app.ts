@@ -1,6 +1,4 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 import type * as v from 'valibot';
 import type { Address, Hex } from 'viem';
@@ -29,6 +27,7 @@ import {
   type RateLimiter,
   RateLimiterUnavailableError,
 } from './rateLimit.ts';
+import { readBodyText } from './requestBody.ts';
 import { CompanionRequestError, invalidInput } from './requestError.ts';
 import { contactOf, parseRequest, requestSchemas } from './requests.ts';
 
@@ -114,22 +113,11 @@ export function createCompanionApp({
       socketAddress: c.env?.clientIp,
       trustProxyHops: config.trustProxyHops,
     });
-    const pseudonym = await pseudonymise({ salt: config.hashSalt, value: `ip:${ipRateLimitSubject(ip)}` });
+    const pseudonym = pseudonymise({ salt: config.hashSalt, value: `ip:${ipRateLimitSubject(ip)}` });
     c.set('ip', pseudonym.slice(0, LOG_PSEUDONYM_LENGTH));
     await enforce(`ip:${pseudonym}`, limits.ip, 'from your network');
     await next();
   };
-
-  const limitBody = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new CompanionRequestError({
-        status: 413,
-        code: 'payload_too_large',
-        message: `The body is larger than ${MAX_BODY_BYTES} bytes. Send only the fields of the route.`,
-      });
-    },
-  });
 
   const requireJson: MiddlewareHandler<CompanionEnv> = async (c, next) => {
     const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
@@ -143,9 +131,10 @@ export function createCompanionApp({
   };
 
   async function readBody<schema extends v.GenericSchema>(c: Context<CompanionEnv>, schema: schema) {
+    const text = await readBodyText(c.req.raw, MAX_BODY_BYTES);
     let body: unknown;
     try {
-      body = JSON.parse(await c.req.text());
+      body = JSON.parse(text);
     } catch {
       throw invalidInput('body', 'The body is not valid JSON.');
     }
@@ -154,7 +143,7 @@ export function createCompanionApp({
 
   /** The per-contact limit of a send or verify; sets the contact's pseudonym for the log line. */
   async function limitByContact(c: Context<CompanionEnv>, contact: string, kind: 'send' | 'verify') {
-    const pseudonym = await pseudonymise({ salt: config.hashSalt, value: contact });
+    const pseudonym = pseudonymise({ salt: config.hashSalt, value: contact });
     c.set('contact', pseudonym.slice(0, LOG_PSEUDONYM_LENGTH));
     await enforce(
       `contact-${kind}:${pseudonym}`,
@@ -166,7 +155,7 @@ export function createCompanionApp({
   /** The overall ceiling, counted last: only requests about to be signed use it up. */
   const limitOverall = () => enforce('overall', limits.overall, 'to the signing service');
 
-  const signing = [limitByIp, requireJson, limitBody] as const;
+  const signing = [limitByIp, requireJson] as const;
 
   app.use(async (c, next) => {
     const started = performance.now();
@@ -197,13 +186,14 @@ export function createCompanionApp({
         code: 'origin_not_allowed',
         message: `The origin ${truncate(origin)} may not use this signing service. Its operator can add it to COMPANION_ALLOWED_ORIGINS.`,
       });
-    await next();
-    c.header('Vary', 'Origin', { append: true });
+    // Set before the answer exists, so that every answer (errors too) is built with them at once.
+    c.header('Vary', 'Origin');
     c.header('Cache-Control', 'no-store');
     if (origin !== undefined) {
       c.header('Access-Control-Allow-Origin', origin);
       c.header('Access-Control-Expose-Headers', 'Retry-After');
     }
+    await next();
   });
 
   app.options('*', (c) => {
@@ -301,12 +291,6 @@ function toRequestError(error: unknown): CompanionRequestError {
       message:
         'The signing service cannot check its rate limits right now, so it signs nothing. Try again in a few seconds.',
       retryAfter: 5,
-    });
-  if (error instanceof HTTPException && error.status === 413)
-    return new CompanionRequestError({
-      status: 413,
-      code: 'payload_too_large',
-      message: 'The body is too large.',
     });
   // Anything else is our bug: say so without a stack or a message that could carry input.
   return new CompanionRequestError({
