@@ -1,10 +1,14 @@
 import { parseArgs } from 'node:util';
-import { type Address, getAddress, isAddress } from 'viem';
-import { DEV_CLIENT } from '../emulator/clients.ts';
-import { DEFAULT_EMULATOR_PORT, startEmulator } from '../emulator/server.ts';
+import type { Address } from 'viem';
+import { DEV_CLIENT_SIGNER, DEV_CLIENT_SWA } from '../emulator/devClient.ts';
 
 // `npm run emulator -- [--port 8790] [--host 127.0.0.1] [--client <clientSWA>=<signerAddress> ...]`
-// Starts the local Okto emulator until SIGINT or SIGTERM.
+// Starts the local Okto emulator until SIGINT or SIGTERM. The server is imported only once the arguments
+// are known to be good, so that a typo is answered at once.
+
+/** `startEmulator`'s default too; repeated here so that the usage text needs no import. */
+const DEFAULT_EMULATOR_PORT = 8790;
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 const USAGE = `Usage: npm run emulator -- [--port <port>] [--host <host>] [--client <clientSWA>=<signerAddress> ...]
 
@@ -49,16 +53,16 @@ function parseCommand(args: string[]): EmulatorCommand | 'help' {
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '') throw new UsageError('--host must not be empty');
 
-  const clients = [DEV_CLIENT];
+  const clients: EmulatorCommand['clients'] = [{ clientSWA: DEV_CLIENT_SWA, signer: DEV_CLIENT_SIGNER }];
   for (const entry of values.client ?? []) {
     const [clientSWA, signer, ...rest] = entry.split('=');
     if (rest.length > 0 || !clientSWA || !signer)
       throw new UsageError(`--client must be <clientSWA>=<signerAddress>, got "${entry}"`);
-    if (!isAddress(clientSWA, { strict: false }))
+    if (!ADDRESS.test(clientSWA))
       throw new UsageError(`--client: "${clientSWA}" is not a 0x-prefixed 20-byte address`);
-    if (!isAddress(signer, { strict: false }))
+    if (!ADDRESS.test(signer))
       throw new UsageError(`--client: signer "${signer}" is not a 0x-prefixed 20-byte address`);
-    clients.push({ clientSWA, signer: getAddress(signer) });
+    clients.push({ clientSWA: clientSWA as Address, signer: signer as Address });
   }
   return { port, host, clients };
 }
@@ -77,6 +81,7 @@ async function main(): Promise<void> {
     return;
   }
 
+  const { startEmulator } = await import('../emulator/server.ts');
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   try {
     emulator = await startEmulator(command);
@@ -94,11 +99,17 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  console.log(`[okto-emulator] Okto emulator listening on ${emulator.url}`);
-  console.log(`[okto-emulator] Inbox (codes sent by WhatsApp and email): ${emulator.url}/__emulator/inbox`);
-  for (const { clientSWA, signer } of command.clients)
-    console.log(`[okto-emulator] Client ${clientSWA} signed by ${signer}`);
-  console.log('[okto-emulator] State is in memory: a restart forgets codes, sessions and the outbox.');
+  // One write, so that a reader of the first line also has the rest.
+  console.log(
+    [
+      `[okto-emulator] Okto emulator listening on ${emulator.url}`,
+      `[okto-emulator] Inbox (codes sent by WhatsApp and email): ${emulator.url}/__emulator/inbox`,
+      ...command.clients.map(
+        ({ clientSWA, signer }) => `[okto-emulator] Client ${clientSWA} signed by ${signer}`,
+      ),
+      '[okto-emulator] State is in memory: a restart forgets codes, sessions and the outbox.',
+    ].join('\n'),
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -98,7 +98,9 @@ export function createOtpChallenges({
           ok: false,
           retryAfterSeconds: Math.ceil((RESEND_COOLDOWN_SECONDS * 1000 - waitedMs) / 1000),
         };
-      challenge.code = newCode();
+      const previous = challenge.code;
+      do challenge.code = newCode();
+      while (challenge.code === previous);
       challenge.sentAtMs = clock.nowMs();
       return { ok: true, token, code: challenge.code };
     },

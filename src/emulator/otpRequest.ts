@@ -53,7 +53,10 @@ const timestamp = v.pipe(
 
 const envelopeSchema = v.object(
   {
-    data: v.looseObject({}, mustBeObject),
+    data: v.custom<Record<string, unknown>>(
+      (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+      mustBeObject,
+    ),
     client_signature: v.pipe(
       text,
       v.regex(/^0x[0-9a-fA-F]{130}$/, 'must be a 0x-prefixed 65-byte hex signature (132 characters)'),

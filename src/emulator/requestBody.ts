@@ -30,11 +30,16 @@ export async function readJsonBody(request: Request): Promise<ReadBodyResult<unk
   }
 }
 
-/** Checks a value against a schema; on failure, `details` names the first offending field. */
+/**
+ * Checks a body against an object schema; on failure, `details` names the first offending field.
+ * Arrays are refused too, which valibot's object schemas would otherwise read as objects.
+ */
 export function parseWithSchema<schema extends v.GenericSchema>(
   schema: schema,
   value: unknown,
 ): ReadBodyResult<v.InferOutput<schema>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, details: 'the body must be a JSON object' };
   const result = v.safeParse(schema, value, { abortPipeEarly: true });
   if (result.success) return { ok: true, value: result.output };
   return { ok: false, details: describeIssue(result.issues[0]) };
@@ -42,7 +47,7 @@ export function parseWithSchema<schema extends v.GenericSchema>(
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
   const path = v.getDotPath(issue);
-  if (path === null) return issue.kind === 'schema' ? 'the body must be a JSON object' : issue.message;
+  if (path === null) return issue.message;
   if (issue.expected === 'never') return `${path} is not an accepted field`;
   if (issue.input === undefined && issue.received === 'undefined') return `${path} is required`;
   return `${path} ${issue.message}`;
