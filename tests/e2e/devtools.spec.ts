@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { nextApprovalWindow, providerRequest, startDappServer } from './dappServer.ts';
 import { expect, signInWithEmail, test, uniqueEmail } from './stack.ts';
+import { stopServiceWorker } from './swControl.ts';
 
 // The Okto DevTools panel, opened as panel.html?tabId=…&origin=… for a dApp tab (what the real
 // DevTools panel shows for its inspected window), against the real emulator and companion.
@@ -240,7 +242,53 @@ test('with 10,000 entries the list renders only the visible rows, and scrolling,
   await filter.fill('');
   await expect(panel.getByTestId('log-count')).toHaveText('10,000 entries');
 
+  // Export: the filtered entries as JSON.
+  await filter.fill('late.test');
+  await expect(panel.getByTestId('log-count')).toHaveText('5 of 10,000');
+  const downloading = panel.waitForEvent('download');
+  await panel.getByRole('button', { name: 'Export JSON' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(new RegExp(`^okto-activity-tab-${tabId}-.*\\.json$`));
+  const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as {
+    origin: string;
+    request: unknown;
+  }[];
+  expect(exported.map((e) => [e.origin, e.request])).toEqual(
+    [0, 1, 2, 3, 4].map((n) => ['https://late.test', { n }]),
+  );
+
   await panel.getByRole('button', { name: 'Clear' }).click();
   await expect(panel.getByTestId('log-count')).toHaveText('0 entries');
   expect(await serviceWorker.evaluate(() => globalThis.__okto.activity().length)).toBe(0);
+});
+
+test('the log survives a worker restart, and the open panel reconnects and keeps streaming', async ({
+  context,
+  extensionId,
+  serviceWorker,
+}) => {
+  const tabId = 77;
+  await serviceWorker.evaluate((id) => globalThis.__okto.recordActivity(3, id, 'https://before.test'), tabId);
+  const panel = await openPanel(context, extensionId, { tabId });
+  await expect(panel.getByTestId('log-count')).toHaveText('3 entries');
+  // Written behind: wait until storage.session has them before stopping the worker.
+  await expect
+    .poll(() =>
+      serviceWorker.evaluate(async () => {
+        const { activityLog } = await chrome.storage.session.get('activityLog');
+        return (activityLog as { entries: unknown[] } | undefined)?.entries.length;
+      }),
+    )
+    .toBe(3);
+  const bootBefore = await serviceWorker.evaluate(() => globalThis.__okto.bootId);
+
+  await stopServiceWorker(context, extensionId);
+  // The panel's port dropped; reconnecting starts a new worker, which restored the log.
+  await expect.poll(() => serviceWorker.evaluate(() => globalThis.__okto.bootId)).not.toBe(bootBefore);
+  await expect.poll(() => serviceWorker.evaluate(() => globalThis.__okto.activity().length)).toBe(3);
+  await serviceWorker.evaluate((id) => globalThis.__okto.recordActivity(2, id, 'https://after.test'), tabId);
+  await expect(panel.getByTestId('log-count')).toHaveText('5 entries');
+  const rows = panel.getByRole('listbox', { name: 'Request log' }).getByRole('option');
+  await expect(rows.filter({ hasText: 'before.test' })).toHaveCount(3);
+  await expect(rows.filter({ hasText: 'after.test' })).toHaveCount(2);
 });
