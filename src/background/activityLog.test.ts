@@ -87,6 +87,17 @@ describe('activity log', () => {
     expect(second.record(okto).id).toBe(7);
   });
 
+  it('persists no more than its share of storage.session', async () => {
+    const storage = memoryStorage();
+    const log = createActivityLog({ storage, persistDelayMs: 0, persistMaxChars: 10_000 });
+    for (let i = 0; i < 100; i++) log.record({ ...okto, response: { blob: 'x'.repeat(900) } });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const saved = storage.data.get('activityLog') as { entries: { id: number }[] };
+    expect(JSON.stringify(saved.entries).length).toBeLessThanOrEqual(10_000 + saved.entries.length);
+    expect(saved.entries.length).toBeGreaterThan(5);
+    expect(saved.entries.at(-1)?.id).toBe(100);
+  });
+
   it('persists a clear', async () => {
     const storage = memoryStorage();
     const first = createActivityLog({ storage, persistDelayMs: 0 });

@@ -46,8 +46,13 @@ export type CreateActivityLogParameters = {
   now?: () => number;
   /** Write-behind persistence of the newest entries; none when omitted. */
   storage?: ActivityStorage;
-  /** The most entries persisted: storage.session holds 10 MB in all, shared with the rest of the worker. */
+  /** The most entries persisted. */
   persistLimit?: number;
+  /**
+   * The most JSON characters persisted: storage.session holds 10 MB in all, and the provider keeps its
+   * approvals and event targets there too, so the log must never crowd them out.
+   */
+  persistMaxChars?: number;
   /** How long writes are batched. */
   persistDelayMs?: number;
 };
@@ -65,6 +70,7 @@ export function createActivityLog({
   now = Date.now,
   storage,
   persistLimit = 2_000,
+  persistMaxChars = 2_000_000,
   persistDelayMs = 500,
 }: CreateActivityLogParameters = {}): ActivityLog {
   let entries: ActivityEntry[] = [];
@@ -82,7 +88,7 @@ export function createActivityLog({
 
   async function persist(count: number): Promise<void> {
     if (!storage) return;
-    const value: PersistedLog = { nextId, entries: count > 0 ? entries.slice(-count) : [] };
+    const value: PersistedLog = { nextId, entries: newestWithin(entries, count, persistMaxChars) };
     try {
       await storage.set({ [STORAGE_KEY]: value });
     } catch {
@@ -140,6 +146,26 @@ export function createActivityLog({
     },
     ready: restore(),
   };
+}
+
+const jsonSizes = new WeakMap<ActivityEntry, number>();
+
+/** The newest entries, at most `count` of them and at most `maxChars` of JSON in all. */
+function newestWithin(entries: readonly ActivityEntry[], count: number, maxChars: number): ActivityEntry[] {
+  let chars = 0;
+  let start = entries.length;
+  while (start > 0 && entries.length - start < count) {
+    const entry = entries[start - 1] as ActivityEntry;
+    let size = jsonSizes.get(entry);
+    if (size === undefined) {
+      size = JSON.stringify(entry).length;
+      jsonSizes.set(entry, size);
+    }
+    if (chars + size > maxChars) break;
+    chars += size;
+    start--;
+  }
+  return entries.slice(start);
 }
 
 function asPersistedLog(value: unknown): PersistedLog | undefined {
