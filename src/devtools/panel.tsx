@@ -26,5 +26,11 @@ function App() {
   return tab ? <OktoPanel tab={tab} /> : null;
 }
 
+// Follow DevTools' theme; `?theme=dark` does the same for panel.html opened on its own.
+const dark = isInDevtools()
+  ? chrome.devtools.panels.themeName === 'dark'
+  : new URLSearchParams(location.search).get('theme') === 'dark';
+document.documentElement.classList.toggle('theme-dark', dark);
+
 const root = document.getElementById('root');
 if (root) render(<App />, root);
