@@ -55,6 +55,7 @@ describe('parseEmailContact', () => {
       'alice@example',
       'a b@example.com',
       'a@b..com',
+      '<b>@x.com',
     ])
       expect(parseEmailContact(email)).toMatchObject({ ok: false, field: 'data.email' });
   });

@@ -17,7 +17,8 @@ export type ParseContactResult =
   | { ok: true; contact: Contact }
   | { ok: false; field: string; details: string };
 
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+// Deliberately basic: one @, a dotted domain, none of the characters that need quoting in an address.
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:".]+(\.[^\s@<>()[\]\\,;:".]+)+$/;
 
 /** An email contact; the address is compared case-insensitively, so it is stored in lower case. */
 export function parseEmailContact(email: string): ParseContactResult {

@@ -26,10 +26,11 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
   body { margin: 0; min-height: 100vh; }
   header { display: flex; align-items: center; gap: 16px; padding: 18px 28px; border-bottom: 1px solid var(--line);
     background: var(--panel); position: sticky; top: 0; z-index: 1; }
-  header h1 { font-size: 17px; margin: 0; font-weight: 650; letter-spacing: -0.01em; }
+  header { flex-wrap: wrap; row-gap: 8px; }
+  header h1 { font-size: 17px; margin: 0; font-weight: 650; letter-spacing: -0.01em; white-space: nowrap; }
   header h1 small { color: var(--muted); font-weight: 500; margin-left: 6px; }
   .spacer { flex: 1; }
-  .pill { display: inline-flex; align-items: center; gap: 6px; font-size: 12px; color: var(--muted);
+  .pill { display: inline-flex; align-items: center; gap: 6px; font-size: 12px; color: var(--muted); white-space: nowrap;
     border: 1px solid var(--line); border-radius: 999px; padding: 4px 10px; }
   .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--muted); }
   .live .dot { background: var(--ok); box-shadow: 0 0 0 3px color-mix(in srgb, var(--ok) 25%, transparent); }
@@ -41,7 +42,7 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
     border-bottom: 1px solid var(--line); }
   .column > h2 .count { margin-left: auto; color: var(--muted); font-weight: 500; }
   .badge { width: 22px; height: 22px; border-radius: 6px; display: inline-grid; place-items: center; color: #fff; font-size: 12px; }
-  .badge.wa { background: var(--wa); } .badge.mail { background: var(--accent); }
+  .badge-wa { background: var(--wa); } .badge-mail { background: var(--accent); }
   .empty { color: var(--muted); font-size: 13px; padding: 28px 18px; line-height: 1.6; }
   .empty code { background: color-mix(in srgb, var(--muted) 14%, transparent); padding: 1px 5px; border-radius: 4px; }
 
@@ -92,11 +93,11 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
 </header>
 <main>
   <section class="column" aria-label="WhatsApp">
-    <h2><span class="badge wa" aria-hidden="true">✆</span>WhatsApp<span class="count" id="wa-count"></span></h2>
+    <h2><span class="badge badge-wa" aria-hidden="true"><svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"><path d="M21 11.5a8.4 8.4 0 0 1-12.3 7.5L3 21l2-5.6A8.4 8.4 0 1 1 21 11.5z"/></svg></span>WhatsApp<span class="count" id="wa-count"></span></h2>
     <div id="wa"></div>
   </section>
   <section class="column" aria-label="Email">
-    <h2><span class="badge mail" aria-hidden="true">✉</span>Email<span class="count" id="mail-count"></span></h2>
+    <h2><span class="badge badge-mail" aria-hidden="true"><svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"><rect x="3" y="5" width="18" height="14" rx="2"/><path d="m3 7 9 6 9-6"/></svg></span>Email<span class="count" id="mail-count"></span></h2>
     <div id="mail"></div>
   </section>
 </main>
@@ -132,16 +133,22 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
     return new Date(iso).toLocaleString();
   }
 
-  /** Fresh, expired, or replaced by a newer code for the same token. */
-  function stateOf(message) {
+  function isReplaced(message) {
     for (var i = 0; i < messages.length; i++) {
       var other = messages[i];
-      if (other === message) break;
-      if (other.token === message.token) return { stale: true, label: 'replaced' };
+      if (other === message) return false;
+      if (other.token === message.token) return true;
     }
-    var left = OTP_LIFETIME_MS - (emulatorNow() - Date.parse(message.sentAt));
+    return false;
+  }
+
+  /** Fresh (with the time left), expired, or replaced by a newer code for the same token. */
+  function stateOf(message) {
+    if (isReplaced(message)) return { stale: true, label: 'replaced' };
+    var left = Math.min(OTP_LIFETIME_MS, OTP_LIFETIME_MS - (emulatorNow() - Date.parse(message.sentAt)));
     if (left <= 0) return { stale: true, label: 'expired' };
-    return { stale: false, label: 'valid ' + Math.ceil(left / 60000) + ' min' };
+    var seconds = Math.ceil(left / 1000);
+    return { stale: false, label: 'valid ' + Math.floor(seconds / 60) + ':' + String(seconds % 60).padStart(2, '0') };
   }
 
   function codeButton(otp) {
@@ -152,7 +159,22 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
     return button;
   }
 
-  function tag(state) { return h('span', { class: 'tag ' + (state.stale ? 'stale' : 'fresh'), text: state.label }); }
+  /** Status tags on screen, refreshed every second by tick() without rebuilding the page. */
+  var liveTags = [];
+
+  function paintTag(entry) {
+    var state = stateOf(entry.message);
+    entry.el.textContent = state.label;
+    entry.el.className = 'tag ' + (state.stale ? 'stale' : 'fresh');
+    entry.card.classList.toggle('is-stale', state.stale);
+  }
+
+  function tag(message, card) {
+    var entry = { el: h('span'), message: message, card: card };
+    liveTags.push(entry);
+    paintTag(entry);
+    return entry.el;
+  }
 
   function groupBy(list, channel) {
     var groups = [];
@@ -184,11 +206,12 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
     groups.forEach(function (group) {
       var body = h('div', { class: 'chat-body' });
       group.items.forEach(function (message) {
-        var state = stateOf(message);
-        body.appendChild(h('div', { class: 'bubble' + (state.stale ? ' is-stale' : '') },
-          h('div', null, 'Your Okto verification code is ', codeButton(message.otp), '. Do not share it with anyone.'),
-          h('div', { class: 'meta' }, tag(state), h('span', { class: 'token', text: 'token ' + message.token.slice(0, 8) }),
-            h('time', { datetime: message.sentAt, 'data-ago': message.sentAt, text: ago(message.sentAt) }))));
+        var bubble = h('div', { class: 'bubble' },
+          h('div', null, 'Your Okto verification code is ', codeButton(message.otp), '. Do not share it with anyone.'));
+        bubble.appendChild(h('div', { class: 'meta' }, tag(message, bubble),
+          h('span', { class: 'token', text: 'token ' + message.token.slice(0, 8) }),
+          h('time', { datetime: message.sentAt, 'data-ago': message.sentAt, text: ago(message.sentAt) })));
+        body.appendChild(bubble);
       });
       root.appendChild(h('div', { class: 'chat' },
         h('div', { class: 'chat-head' }, h('div', { class: 'avatar', 'aria-hidden': 'true', text: 'OK' }),
@@ -213,20 +236,22 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
         h('div', { class: 'mailbox-head' }, h('span', { text: group.to }),
           h('span', { class: 'sub', text: '· ' + group.items.length + (group.items.length === 1 ? ' email' : ' emails') })));
       group.items.forEach(function (message) {
-        var state = stateOf(message);
-        box.appendChild(h('article', { class: 'mail' + (state.stale ? ' is-stale' : '') },
+        var mail = h('article', { class: 'mail' },
           h('div', { class: 'row' }, h('span', { class: 'from', text: 'Okto' }), h('span', { class: 'token', text: 'no-reply@okto.tech' }),
             h('time', { class: 'time', datetime: message.sentAt, 'data-ago': message.sentAt, text: ago(message.sentAt) })),
           h('div', { class: 'subject', text: 'Your Okto login code' }),
           h('div', null, codeButton(message.otp)),
-          h('div', { class: 'body', text: 'Enter this code to log in. It expires 5 minutes after it was sent.' }),
-          h('div', { class: 'meta' }, tag(state), h('span', { class: 'token', text: 'token ' + message.token.slice(0, 8) }))));
+          h('div', { class: 'body', text: 'Enter this code to log in. It expires 5 minutes after it was sent.' }));
+        mail.appendChild(h('div', { class: 'meta' }, tag(message, mail),
+          h('span', { class: 'token', text: 'token ' + message.token.slice(0, 8) })));
+        box.appendChild(mail);
       });
       root.appendChild(box);
     });
   }
 
   function render() {
+    liveTags = [];
     var wa = groupBy(messages, 'whatsapp');
     var mail = groupBy(messages, 'email');
     renderWhatsApp(wa);
@@ -241,6 +266,7 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
     document.getElementById('clock').textContent = 'clock ' + new Date(emulatorNow()).toLocaleTimeString();
     var times = document.querySelectorAll('[data-ago]');
     for (var i = 0; i < times.length; i++) times[i].textContent = ago(times[i].getAttribute('data-ago'));
+    liveTags.forEach(paintTag);
   }
 
   function setLive(live) {
@@ -259,18 +285,23 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
 
   function setClock(now) { clockOffsetMs = now * 1000 - Date.now(); tick(); }
 
-  var refreshing = null;
+  // One fetch at a time; an event that arrives meanwhile schedules one more, so none is missed.
+  var refreshing = false;
+  var refreshAgain = false;
   function refresh() {
-    if (refreshing) return refreshing;
-    refreshing = Promise.all([
+    if (refreshing) { refreshAgain = true; return; }
+    refreshing = true;
+    Promise.all([
       fetch('/__emulator/outbox', { cache: 'no-store' }).then(function (r) { return r.json(); }),
       fetch('/__emulator/clock', { cache: 'no-store' }).then(function (r) { return r.json(); }),
     ]).then(function (results) {
       messages = Array.isArray(results[0]) ? results[0] : [];
       setClock(results[1].now);
       render();
-    }).catch(function () { setLive(false); }).then(function () { refreshing = null; });
-    return refreshing;
+    }).catch(function () { setLive(false); }).then(function () {
+      refreshing = false;
+      if (refreshAgain) { refreshAgain = false; refresh(); }
+    });
   }
 
   var events = new EventSource('/__emulator/events');
@@ -284,8 +315,6 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
 
   refresh();
   setInterval(tick, 1000);
-  // Re-evaluate "expired" badges as time passes, even with no new messages.
-  setInterval(render, 15000);
 })();
 </script>
 </body>
