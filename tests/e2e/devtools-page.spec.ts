@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { CDPSession } from '@playwright/test';
+import { startDappServer } from './dappServer.ts';
 import { expect, getServiceWorker, launchExtension, makeUserDataDir, test } from './fixtures.ts';
 
 // The real thing: Chromium opens DevTools for every tab (`--auto-open-devtools-for-tabs`), the
@@ -55,18 +54,14 @@ const SHOW_OKTO_PANEL = `(async () => {
 })()`;
 
 test('the devtools_page adds an Okto panel that debugs the inspected tab and shows its requests', async () => {
-  const server = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'text/html' });
-    response.end('<!doctype html><title>Test dApp</title><h1>Test dApp</h1>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startDappServer();
+  const origin = server.origin('127.0.0.1');
   const userDataDir = makeUserDataDir();
   const context = await launchExtension(userDataDir, ['--auto-open-devtools-for-tabs']);
   try {
     const serviceWorker = await getServiceWorker(context);
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${origin}/`);
+    await page.goto(server.url('127.0.0.1'));
     const tabId = await serviceWorker.evaluate(
       async (url) => (await chrome.tabs.query({})).find((tab) => tab.url === url)?.id,
       page.url(),
@@ -106,8 +101,7 @@ test('the devtools_page adds an Okto panel that debugs the inspected tab and sho
     await expect.poll(panelText).toContain('eth_chainId');
   } finally {
     await context.close();
-    server.closeAllConnections();
-    server.close();
+    await server.close();
     rmSync(userDataDir, { recursive: true, force: true });
   }
 });

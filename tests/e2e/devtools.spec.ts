@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { nextApprovalWindow, providerRequest, startDappServer } from './dappServer.ts';
 import { expect, signInWithEmail, test, uniqueEmail } from './stack.ts';
@@ -8,24 +6,6 @@ import { stopServiceWorker } from './swControl.ts';
 
 // The Okto DevTools panel, opened as panel.html?tabId=…&origin=… for a dApp tab (what the real
 // DevTools panel shows for its inspected window), against the real emulator and companion.
-
-/** A dApp page on a loopback port of its own. */
-async function startDapp(): Promise<{ origin: string; close(): Promise<void> }> {
-  const server: Server = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'text/html' });
-    response.end('<!doctype html><title>Test dApp</title><h1>Test dApp</h1>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /** The Chrome tab id of a page, found by its URL (the extension may see URLs of its host permissions). */
 async function tabIdOf(serviceWorker: Worker, page: Page): Promise<number> {
@@ -53,17 +33,18 @@ async function openPanel(
   return page;
 }
 
-test("the panel for a dApp tab shows the session and the worker's Okto calls, redacted", async ({
+test("the panel for a dApp tab shows the session and the worker's Okto calls, redacted, and verifies and logs out", async ({
   context,
   extensionId,
   serviceWorker,
   popup,
   stack,
 }) => {
-  const dapp = await startDapp();
+  const server = await startDappServer();
+  const dapp = { origin: server.origin('127.0.0.1') };
   try {
     const page = await context.newPage();
-    await page.goto(`${dapp.origin}/`);
+    await page.goto(server.url('127.0.0.1'));
     const tabId = await tabIdOf(serviceWorker, page);
 
     const email = uniqueEmail();
@@ -91,8 +72,21 @@ test("the panel for a dApp tab shows the session and the worker's Okto calls, re
     await verify.click();
     await expect(panel.getByTestId('entry-request')).toContainText('"otp": "••••••"');
     await expect(panel.getByTestId('entry-request')).not.toContainText(await stack.latestCode(email));
+
+    // The countdown is live.
+    const countdown = panel.getByTestId('session-countdown');
+    const before = await countdown.textContent();
+    await expect(countdown).not.toHaveText(before ?? '');
+
+    // Actions: verify-session now (its call appears in the log), then log out.
+    await panel.getByRole('button', { name: 'Verify session now' }).click();
+    await expect(panel.getByRole('status')).toHaveText('Okto accepted the session.');
+    await expect(log.getByRole('option').filter({ hasText: '/api/oc/v1/verify-session' })).toHaveCount(1);
+    await panel.getByRole('button', { name: 'Log out' }).click();
+    await expect(panel.getByTestId('session-state')).toContainText(/Log in|Not logged in|logged out/i);
+    await expect(panel.getByTestId('session-user-swa')).toHaveCount(0);
   } finally {
-    await dapp.close();
+    await server.close();
   }
 });
 
