@@ -8,7 +8,7 @@ import type {
   SettingsResponse,
   UserError,
 } from '../messages/login.ts';
-import { createAuthToken } from '../okto/authToken.ts';
+import { createAuthTokenSigner } from '../okto/authToken.ts';
 import { createOktoClient, type OktoExchange } from '../okto/client.ts';
 import {
   DEFAULT_AUTH_TOKEN_TTL_SECONDS,
@@ -96,6 +96,8 @@ export class LoginFlow {
     Pick<LoginFlowDependencies, 'onExchange'>;
   #record: Promise<FlowRecord> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  /** See {@link LoginFlow.#tokenSigner}. */
+  #signer: { sessionPublicKey: string; sign: (expireAt: number) => Promise<string> } | undefined;
 
   constructor(deps: LoginFlowDependencies) {
     this.#deps = {
@@ -331,16 +333,27 @@ export class LoginFlow {
   }
 
   async #mint(account: AccountView, ttlSeconds: number): Promise<MintedAuthToken> {
+    const sign = await this.#tokenSigner(account);
+    const nowSeconds = Math.floor(this.#deps.now() / 1000);
+    const expiresAt = Math.min(nowSeconds + ttlSeconds, account.sessionExpiry);
+    return { authToken: await sign(expiresAt), expiresAt, account };
+  }
+
+  /**
+   * The token minter of the current session key. dApps mint a token per request, so the key is
+   * opened from the vault once and its minter kept in the worker's memory (gone when the worker
+   * stops, dropped when the session ends), instead of an IndexedDB read, a decryption and a public-key
+   * derivation per token.
+   */
+  async #tokenSigner(account: AccountView): Promise<(expireAt: number) => Promise<string>> {
+    const cached = this.#signer;
+    if (cached?.sessionPublicKey === account.sessionPublicKey) return cached.sign;
     const sessionPrivateKey = await this.#deps.vault.open(SESSION_KEY);
     if (!sessionPrivateKey)
       throw new FlowError('session_missing', 'The session key is missing. Log in again.');
-    const nowSeconds = Math.floor(this.#deps.now() / 1000);
-    const expiresAt = Math.min(nowSeconds + ttlSeconds, account.sessionExpiry);
-    const authToken = await createAuthToken({
-      sessionPrivateKey: sessionPrivateKey as `0x${string}`,
-      expireAt: expiresAt,
-    });
-    return { authToken, expiresAt, account };
+    const sign = createAuthTokenSigner(sessionPrivateKey as `0x${string}`);
+    this.#signer = { sessionPublicKey: account.sessionPublicKey, sign };
+    return sign;
   }
 
   async #sendTo(contact: Contact, target: FlowTarget, token: string | undefined): Promise<void> {
@@ -491,6 +504,7 @@ export class LoginFlow {
   }
 
   async #endSession(next: FlowRecord): Promise<void> {
+    this.#signer = undefined;
     await this.#deps.vault.remove(SESSION_KEY);
     await this.#deps.vault.remove(ID_TOKEN);
     await this.#save(next);

@@ -17,12 +17,27 @@ export type CreateAuthTokenParameters = {
 };
 
 /** Mints an Okto auth token signed by the session key. */
-export async function createAuthToken({ sessionPrivateKey, expireAt }: CreateAuthTokenParameters): Promise<string> {
+export async function createAuthToken({
+  sessionPrivateKey,
+  expireAt,
+}: CreateAuthTokenParameters): Promise<string> {
+  return createAuthTokenSigner(sessionPrivateKey)(expireAt);
+}
+
+/**
+ * A minter bound to one session key: derives the public key once, so minting many tokens (one per
+ * dApp request) costs one signature each. `createAuthTokenSigner(key)(expireAt)` equals
+ * `createAuthToken({ sessionPrivateKey: key, expireAt })`.
+ */
+export function createAuthTokenSigner(sessionPrivateKey: Hex): (expireAt: number) => Promise<string> {
   const account = privateKeyToAccount(sessionPrivateKey);
-  const data: AuthTokenData = { expire_at: expireAt, session_pub_key: account.publicKey.toLowerCase() as Hex };
-  const data_signature = await account.signMessage({ message: JSON.stringify(data) });
-  const payload: AuthTokenPayload = { type: AUTH_TOKEN_TYPE, data, data_signature };
-  return btoa(JSON.stringify(payload));
+  const sessionPubKey = account.publicKey.toLowerCase() as Hex;
+  return async (expireAt) => {
+    const data: AuthTokenData = { expire_at: expireAt, session_pub_key: sessionPubKey };
+    const data_signature = await account.signMessage({ message: JSON.stringify(data) });
+    const payload: AuthTokenPayload = { type: AUTH_TOKEN_TYPE, data, data_signature };
+    return btoa(JSON.stringify(payload));
+  };
 }
 
 /** Decodes a token without checking its signature or expiry; throws `AuthTokenError('malformed')`. */
@@ -33,7 +48,8 @@ export function parseAuthToken(token: string): AuthTokenPayload {
   } catch (cause) {
     throw new AuthTokenError('malformed', 'not base64-encoded JSON', cause);
   }
-  if (typeof payload !== 'object' || payload === null) throw new AuthTokenError('malformed', 'not a JSON object');
+  if (typeof payload !== 'object' || payload === null)
+    throw new AuthTokenError('malformed', 'not a JSON object');
   const { type, data, data_signature } = payload as Record<string, unknown>;
   if (type !== AUTH_TOKEN_TYPE) throw new AuthTokenError('malformed', `type must be "${AUTH_TOKEN_TYPE}"`);
   if (typeof data !== 'object' || data === null) throw new AuthTokenError('malformed', 'data is missing');
@@ -69,7 +85,8 @@ export async function verifyAuthToken(token: string, { now }: { now: number }): 
   } catch (cause) {
     throw new AuthTokenError('forged', 'the signature does not recover to any key', cause);
   }
-  if (signer !== sessionAddress) throw new AuthTokenError('forged', 'signed by another key than session_pub_key');
+  if (signer !== sessionAddress)
+    throw new AuthTokenError('forged', 'signed by another key than session_pub_key');
   if (data.expire_at <= now)
     throw new AuthTokenError('expired', `expired at ${new Date(data.expire_at * 1000).toISOString()}`);
   return { sessionPublicKey: data.session_pub_key, sessionAddress, expireAt: data.expire_at };

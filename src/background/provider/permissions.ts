@@ -57,9 +57,17 @@ export function createPermissions({
   const listeners = new Set<(change: PermissionsChange) => void>();
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function load(): Promise<PermissionsRecord> {
-    const parsed = v.safeParse(RecordSchema, await store.get(KEY));
-    return parsed.success ? (parsed.output as PermissionsRecord) : { sites: [] };
+  // Read once, then kept in memory: every dApp request checks its site, and all writes go through here.
+  let cached: Promise<PermissionsRecord> | undefined;
+  function load(): Promise<PermissionsRecord> {
+    cached ??= store.get(KEY).then((value) => {
+      const parsed = v.safeParse(RecordSchema, value);
+      return parsed.success ? (parsed.output as PermissionsRecord) : { sites: [] };
+    });
+    cached.catch(() => {
+      cached = undefined;
+    });
+    return cached.then((record) => structuredClone(record));
   }
   /** Read-modify-write in order, so two grants at once never lose one. */
   function update<result>(change: (record: PermissionsRecord) => result): Promise<result> {
@@ -67,6 +75,7 @@ export function createPermissions({
       const record = await load();
       const result = change(record);
       await store.set(KEY, record);
+      cached = Promise.resolve(structuredClone(record));
       return result;
     });
     queue = next.catch(() => {});
