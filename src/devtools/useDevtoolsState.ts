@@ -47,8 +47,9 @@ export function useDevtoolsState(tab: InspectedTab): DevtoolsPanelState {
   const [error, setError] = useState<string>();
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
+  /** Reads the view and connection state, and with `withEntries` returns the log's snapshot. */
   const load = useCallback(
-    async (withEntries: boolean) => {
+    async (withEntries: boolean): Promise<ActivityEntry[] | undefined> => {
       try {
         const answer = await sendDevtools({
           type: 'devtools/getState',
@@ -58,19 +59,15 @@ export function useDevtoolsState(tab: InspectedTab): DevtoolsPanelState {
         });
         if (!answer.ok) {
           setError(answer.error.message);
-          return;
+          return undefined;
         }
         setError(undefined);
         setView(answer.view);
         setMeta({ origin: answer.origin, connected: answer.connected });
-        if (withEntries) {
-          const snapshot = answer.entries;
-          const lastId = snapshot.at(-1)?.id ?? 0;
-          // Entries streamed while the snapshot was on its way are newer than it: keep them.
-          setEntries((current) => bounded([...snapshot, ...current.filter((e) => e.id > lastId)]));
-        }
+        return withEntries ? answer.entries : undefined;
       } catch (cause) {
         setError(`The extension's service worker did not answer: ${String(cause)}`);
+        return undefined;
       }
     },
     [tab.tabId, tab.origin],
@@ -81,16 +78,26 @@ export function useDevtoolsState(tab: InspectedTab): DevtoolsPanelState {
     let port: browser.Runtime.Port | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
 
+    setEntries([]);
+
     const connect = () => {
+      // Until this connection's snapshot arrives, streamed entries wait here: the snapshot replaces
+      // everything the panel had (a restarted worker may have lost, or renumbered, the newest entries).
+      let early: ActivityEntry[] | undefined = [];
       port = browser.runtime.connect({ name: DEVTOOLS_PORT });
       port.onMessage.addListener((message: unknown) => {
         const update = message as DevtoolsPortMessage;
-        if (update.type === 'cleared') setEntries([]);
+        if (update.type === 'cleared') {
+          if (early) early = [];
+          setEntries([]);
+        }
         if (update.type === 'entries' && update.entries.length > 0) {
-          setEntries((current) => {
-            const lastId = current.at(-1)?.id ?? 0;
-            return bounded([...current, ...update.entries.filter((e) => e.id > lastId)]);
-          });
+          if (early) early.push(...update.entries);
+          else
+            setEntries((current) => {
+              const lastId = current.at(-1)?.id ?? 0;
+              return bounded([...current, ...update.entries.filter((e) => e.id > lastId)]);
+            });
           // A provider request may have connected the site: refresh that, at most every second.
           if (update.entries.some((e) => e.kind === 'provider') && refreshTimer.current === undefined)
             refreshTimer.current = setTimeout(() => {
@@ -105,7 +112,18 @@ export function useDevtoolsState(tab: InspectedTab): DevtoolsPanelState {
       });
       port.postMessage({ type: 'subscribe', tabId: tab.tabId } satisfies DevtoolsPortRequest);
       // After subscribing, so that no entry falls between the snapshot and the stream.
-      void load(true);
+      void load(true).then((snapshot) => {
+        const streamed = early ?? [];
+        early = undefined;
+        if (snapshot) {
+          const lastId = snapshot.at(-1)?.id ?? 0;
+          setEntries(bounded([...snapshot, ...streamed.filter((e) => e.id > lastId)]));
+        } else
+          setEntries((current) => {
+            const lastId = current.at(-1)?.id ?? 0;
+            return bounded([...current, ...streamed.filter((e) => e.id > lastId)]);
+          });
+      });
     };
     connect();
 
@@ -137,7 +155,9 @@ export function useDevtoolsState(tab: InspectedTab): DevtoolsPanelState {
     connected: meta.connected,
     entries,
     error,
-    refresh: () => load(false),
+    refresh: async () => {
+      await load(false);
+    },
     clearLog,
   };
 }
