@@ -121,6 +121,31 @@ test('a site can revoke its own permission with wallet_revokePermissions', async
   expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [] });
   await expect.poll(() => pageEvents(dapp)).toContainEqual(['accountsChanged', []]);
   await expect(popup.getByText('No site is connected.')).toBeVisible();
+
+  const opened = nextApprovalWindow(context);
+  const requested = providerRequest(dapp, 'wallet_requestPermissions', [{ eth_accounts: {} }]);
+  await answerApproval(await opened, 'Approve');
+  expect(await requested).toMatchObject({
+    result: [{ parentCapability: 'eth_accounts', invoker: server.origin('127.0.0.1') }],
+  });
+});
+
+test('a site waiting for approval can be approved from the toolbar popup too', async ({
+  context,
+  popup,
+  stack,
+}) => {
+  const userSWA = await signInWithEmail(popup, stack);
+  const dapp = await context.newPage();
+  await dapp.goto(server.url('127.0.0.1'));
+  const opened = nextApprovalWindow(context);
+  const asked = providerRequest(dapp, 'eth_requestAccounts');
+  const window = await opened;
+  const closed = window.waitForEvent('close');
+  await popup.getByRole('button', { name: `Approve ${server.origin('127.0.0.1')}` }).click();
+  expect(await asked).toEqual({ result: [userSWA] });
+  await closed; // the approval window goes away once answered elsewhere
+  await expect(popup.getByTestId('connected-sites')).toContainText(server.origin('127.0.0.1'));
 });
 
 test('logging out and in again tells connected sites: disconnect, accountsChanged, connect', async ({

@@ -91,7 +91,7 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
 
   /** The account, once `origin` is approved and someone is logged in; asks the user for what is missing. */
   async function connect(origin: string): Promise<AccountView> {
-    // Twice at most: a login can be followed by the approval of the site.
+    // A login, then the approval of the site, then the check passes: three rounds at most.
     for (let round = 0; round < 3; round++) {
       const account = await flow.account();
       if (account && (await permissions.isConnected(origin))) return account;
