@@ -113,6 +113,36 @@ test('1,000 malformed messages from a page leave the wallet working and leak not
   });
 });
 
+test('a flooding site is refused while other sites keep working', async ({ context }) => {
+  const flood = await context.newPage();
+  await flood.goto(server.url('127.0.0.1'));
+  const other = await context.newPage();
+  await other.goto(server.url('localhost'));
+  const codes = await flood.evaluate(async () => {
+    const okto = (window as unknown as { okto: { request(a: { method: string }): Promise<unknown> } }).okto;
+    const seen: Record<string, number> = {};
+    const lanes = Array.from({ length: 100 }, async () => {
+      for (let i = 0; i < 40; i++) {
+        const code = await okto.request({ method: 'okto_ping' }).then(
+          () => 'ok',
+          (error: { code: number }) => String(error.code),
+        );
+        seen[code] = (seen[code] ?? 0) + 1;
+      }
+    });
+    await Promise.all(lanes);
+    return seen;
+  });
+  // All 4,000 answered; past the per-origin budget the answer is -32005 (limit exceeded).
+  expect(Object.values(codes).reduce((a, b) => a + b, 0)).toBe(4000);
+  expect(codes['-32005']).toBeGreaterThan(0);
+  expect(Object.keys(codes).every((code) => code === 'ok' || code === '-32005')).toBe(true);
+  expect(await providerRequest(other, 'okto_ping')).toEqual({ result: 'pong' });
+  await expect
+    .poll(() => providerRequest(flood, 'okto_ping'), { timeout: 5_000 })
+    .toEqual({ result: 'pong' });
+});
+
 test('concurrent requests from several tabs are all answered, and one approval serves them all', async ({
   context,
   popup,

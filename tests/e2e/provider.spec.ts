@@ -54,6 +54,7 @@ test('a site approved once gets fresh tokens without a prompt, and they work at 
   context,
   popup,
   stack,
+  serviceWorker,
 }) => {
   const userSWA = await signInWithEmail(popup, stack);
   const dapp = await context.newPage();
@@ -92,6 +93,25 @@ test('a site approved once gets fresh tokens without a prompt, and they work at 
     -32602,
   );
   expect(await pageEvents(dapp)).toEqual([]);
+
+  // Every request is in the activity log for the DevTools panel, with the token cut short.
+  type Entry = {
+    kind: string;
+    origin?: string;
+    method: string;
+    tabId?: number;
+    response?: { authToken?: string };
+  };
+  const logged = (await serviceWorker.evaluate(() =>
+    (globalThis as unknown as { __okto: { activity(): unknown } }).__okto.activity(),
+  )) as Entry[];
+  const tokens = logged.filter((e) => e.kind === 'provider' && e.method === 'okto_requestAuthToken');
+  expect(tokens.length).toBeGreaterThanOrEqual(3);
+  expect(tokens.every((e) => e.origin === server.origin('127.0.0.1') && typeof e.tabId === 'number')).toBe(
+    true,
+  );
+  expect(JSON.stringify(logged)).not.toContain(token.authToken);
+  expect(tokens[0]?.response?.authToken).toMatch(/^.{8}…$/);
 });
 
 test('a rejected or closed approval answers 4001 and grants nothing', async ({ context, popup, stack }) => {
