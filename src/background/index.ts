@@ -7,7 +7,7 @@ import {
   type DevtoolsPortRequest,
   DevtoolsRequestSchema,
   isDevtoolsRequest,
-} from '../devtools/messages.ts';
+} from '../messages/devtools.ts';
 import { LoginRequestSchema, type LoginView, type LoginViewChanged } from '../messages/login.ts';
 import { createActivityLog } from './activityLog.ts';
 import { toUserError } from './errors.ts';

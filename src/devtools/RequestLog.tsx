@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ActivityEntry } from '../messages/devtools.ts';
 import { Button } from '../popup/ui.tsx';
 import {
   ACTIVITY_KINDS,
@@ -8,7 +9,6 @@ import {
   filterEntries,
   isFailure,
 } from './activityFilter.ts';
-import type { ActivityEntry } from './messages.ts';
 import { formatClock } from './time.ts';
 import { scrollToShow, visibleRange } from './virtualList.ts';
 

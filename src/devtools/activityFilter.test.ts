@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { ActivityEntry } from '../messages/devtools.ts';
 import { ACTIVITY_KINDS, entryOutcome, entryTarget, filterEntries } from './activityFilter.ts';
-import type { ActivityEntry } from './messages.ts';
 
 const entries: ActivityEntry[] = [
   {

@@ -1,4 +1,4 @@
-import type { ActivityEntry } from './messages.ts';
+import type { ActivityEntry } from '../messages/devtools.ts';
 
 // What the request log shows of an entry, and which entries a filter keeps.
 

@@ -1,7 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { LoginView, LoginViewChanged } from '../messages/login.ts';
-import type { InspectedTab } from './inspectedTab.ts';
 import {
   ACTIVITY_LIMIT,
   type ActivityEntry,
@@ -10,7 +8,9 @@ import {
   type DevtoolsPortRequest,
   type DevtoolsRequest,
   type DevtoolsResponse,
-} from './messages.ts';
+} from '../messages/devtools.ts';
+import type { LoginView, LoginViewChanged } from '../messages/login.ts';
+import type { InspectedTab } from './inspectedTab.ts';
 
 /** Sends a `devtools/*` request to the worker and returns its typed answer. */
 export function sendDevtools<request extends DevtoolsRequest>(

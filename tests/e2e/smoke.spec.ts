@@ -28,7 +28,7 @@ test('the popup renders its heading', async ({ context, extensionId }) => {
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`chrome-extension://${extensionId}/popup.html`);
-  await expect(page.locator('main#app').getByRole('heading', { level: 1 })).toHaveText('Okto');
+  await expect(page.locator('main#app').getByRole('heading', { level: 1 })).toHaveText('Log in to Okto');
   expect(errors).toEqual([]);
 });
 

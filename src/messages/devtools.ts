@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { ActivityEntry } from '../background/activityLog.ts';
-import type { LoginView, UserError } from '../messages/login.ts';
+import type { LoginView, UserError } from './login.ts';
 
 // The contract between the DevTools panel and the service worker: `devtools/*` requests (accepted
 // only from extension pages) and the `okto-devtools` port that streams new activity entries.
