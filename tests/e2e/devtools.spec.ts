@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { nextApprovalWindow, providerRequest, startDappServer } from './dappServer.ts';
+import { screenshotPath } from './fixtures.ts';
 import { expect, signInWithEmail, test, uniqueEmail } from './stack.ts';
 import { stopServiceWorker } from './swControl.ts';
 
@@ -127,7 +128,7 @@ test("a dApp's provider requests appear live in its tab's panel; the panel shows
     const response = panel.getByTestId('entry-response');
     await expect(response).toContainText(`"authToken": "${authToken.slice(0, 8)}…"`);
     await expect(response).not.toContainText(authToken.slice(0, 9));
-    await panel.screenshot({ path: 'docs/screenshots/devtools-panel.png' });
+    await panel.screenshot({ path: screenshotPath('devtools-panel') });
 
     await panel.getByRole('button', { name: 'Revoke origin' }).click();
     await expect(panel.getByTestId('origin-connected')).toHaveText('not connected');

@@ -10,6 +10,14 @@ export const EXT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../d
 /** Debian's Chromium; Playwright never downloads a browser here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * Where a test saves a screenshot of a state: `test-results/screenshots/` on every run, or
+ * `docs/screenshots/` (the README's pictures) when run with `UPDATE_SCREENSHOTS=1`.
+ */
+export function screenshotPath(name: string): string {
+  return `${process.env.UPDATE_SCREENSHOTS ? 'docs' : 'test-results'}/screenshots/${name}.png`;
+}
+
 /** Makes a fresh, empty Chromium profile directory. */
 export function makeUserDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'okto-e2e-profile-'));

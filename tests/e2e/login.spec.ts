@@ -1,16 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import type { Page, Request, Worker } from '@playwright/test';
 import { createOktoClient } from '../../src/okto/client.ts';
 import { sessionKeyFromPrivateKey } from '../../src/okto/sessionKey.ts';
-import { getServiceWorker, launchExtension } from './fixtures.ts';
+import { getServiceWorker, launchExtension, screenshotPath } from './fixtures.ts';
 import { configureExtension, expect, openPopup, signInWithEmail, test, uniqueEmail } from './stack.ts';
 import { stopServiceWorker } from './swControl.ts';
 
 // The core journey of issue 4 in real Chromium, against the real emulator and companion.
 
-const SHOTS = 'docs/screenshots';
-mkdirSync(SHOTS, { recursive: true });
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/popup-${name}.png` });
+const shot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(`popup-${name}`) });
 
 /** Mints a token in the worker and checks it with the emulator's verify-session. */
 async function verifyWithEmulator(worker: Worker, emulatorUrl: string) {

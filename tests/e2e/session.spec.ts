@@ -1,3 +1,4 @@
+import { screenshotPath } from './fixtures.ts';
 import { expect, signInWithEmail, test } from './stack.ts';
 
 // The signed-in session over time: Okto ending it, the user changing environment, logging out.
@@ -12,7 +13,7 @@ test('a session Okto no longer accepts ends cleanly, and the popup says why', as
     popup.getByText(/^Okto no longer accepts this session \(.+\)\. Log in again\.$/),
   ).toBeVisible();
   await expect(popup.getByRole('button', { name: 'Send code' })).toBeVisible();
-  await popup.screenshot({ path: 'docs/screenshots/popup-session-ended.png' });
+  await popup.screenshot({ path: screenshotPath('popup-session-ended') });
 });
 
 test('log out deletes the session and returns to the login', async ({ popup, stack, serviceWorker }) => {
@@ -42,7 +43,7 @@ test('settings are validated, and changing the environment ends the session afte
   await expect(options.getByText('https://sandbox-api.okto.tech')).toBeVisible();
   await options.getByRole('button', { name: 'Save' }).click();
   await expect(options.getByRole('alertdialog')).toContainText('ends your current session');
-  await options.screenshot({ path: 'docs/screenshots/options-confirm.png' });
+  await options.screenshot({ path: screenshotPath('options-confirm') });
   // Still signed in until the user confirms.
   await expect(popup.getByTestId('user-swa')).toBeVisible();
   await options.getByRole('button', { name: 'Log out and save' }).click();
