@@ -3,6 +3,12 @@ import type { PendingApprovalView } from '../messages/provider.ts';
 import { sendSites } from '../popup/sitesApi.ts';
 import { Alert, Button } from '../popup/ui.tsx';
 
+/**
+ * The buttons wait this long after the window appears, so a site cannot open the window under a
+ * double-click it provoked and have the second click land on Approve.
+ */
+const ARM_AFTER_MS = 400;
+
 /** Whether an http origin is still private to this computer (then plain http is not a warning sign). */
 const isLoopback = (url: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 
@@ -14,6 +20,12 @@ export function Approval({ id }: { id: string }) {
   const [approval, setApproval] = useState<PendingApprovalView | null>();
   const [busy, setBusy] = useState<'approve' | 'reject'>();
   const [error, setError] = useState<string>();
+  const [armed, setArmed] = useState(false);
+
+  useEffect(() => {
+    const timer = setTimeout(() => setArmed(true), ARM_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, []);
 
   useEffect(() => {
     sendSites({ type: 'provider/getApproval', id }).then((answer) =>
@@ -63,12 +75,12 @@ export function Approval({ id }: { id: string }) {
         <Button
           variant="secondary"
           busy={busy === 'reject'}
-          disabled={Boolean(busy)}
+          disabled={Boolean(busy) || !armed}
           onClick={() => decide(false)}
         >
           Reject
         </Button>
-        <Button busy={busy === 'approve'} disabled={Boolean(busy)} onClick={() => decide(true)}>
+        <Button busy={busy === 'approve'} disabled={Boolean(busy) || !armed} onClick={() => decide(true)}>
           Approve
         </Button>
       </div>

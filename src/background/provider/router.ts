@@ -224,8 +224,9 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
         if (!pending)
           return { ok: false, error: { code: 'not_pending', message: 'This request is no longer waiting.' } };
         if (request.approve) {
-          if (!(await flow.account()))
-            return { ok: false, error: { code: 'signed_out', message: 'Log in to Okto first.' } };
+          const account = await flow.account();
+          if (!account) return { ok: false, error: { code: 'signed_out', message: 'Log in to Okto first.' } };
+          await permissions.claimFor(account.userSWA); // the approval is this user's
           await permissions.grant(pending.origin);
         }
         await approvals.decide(request.id, request.approve);
