@@ -4,7 +4,7 @@ import { LoginFlow } from '../../src/background/loginFlow.ts';
 import { idbStore } from '../../src/background/store.ts';
 import { createVault } from '../../src/background/vault.ts';
 import { fetchWithReconnect, type LocalStack, startLocalStack } from '../../src/cli/localStack.ts';
-import type { Contact, LoginView } from '../../src/messages/login.ts';
+import type { AccountView, Contact, LoginView } from '../../src/messages/login.ts';
 import { createOktoClient } from '../../src/okto/client.ts';
 import { sessionKeyFromPrivateKey } from '../../src/okto/sessionKey.ts';
 
@@ -41,6 +41,16 @@ async function setUp(flow: LoginFlow): Promise<void> {
     companionUrl: stack.companionUrl,
   };
   expect((await flow.saveSettings(settings, true)).ok).toBe(true);
+}
+
+/** A worker pointed at the stack, with a user logged in by email. */
+async function signedInWorker(): Promise<LoginFlow> {
+  const flow = newWorker();
+  await setUp(flow);
+  const contact = email();
+  await flow.sendCode(contact);
+  step((await flow.verifyCode(await stack.latestCode(to(contact)))).view, 'signedIn');
+  return flow;
 }
 
 const email = (): Contact => ({ method: 'email', email: `user${++dbCounter}-${Date.now()}@example.com` });
@@ -196,11 +206,7 @@ describe('login flow', () => {
   });
 
   it('ends the session cleanly when its 10 days are over', async () => {
-    const flow = newWorker();
-    await setUp(flow);
-    const contact = email();
-    await flow.sendCode(contact);
-    await flow.verifyCode(await stack.latestCode(to(contact)));
+    const flow = await signedInWorker();
     await stack.advanceClock(864_001);
     const expired = step((await flow.checkSession()).view, 'expired');
     expect(expired.notice).toMatch(/Your Okto session ended on .+\. Log in again\./);
@@ -208,11 +214,7 @@ describe('login flow', () => {
   });
 
   it('ends the session cleanly when Okto no longer accepts it', async () => {
-    const flow = newWorker();
-    await setUp(flow);
-    const contact = email();
-    await flow.sendCode(contact);
-    await flow.verifyCode(await stack.latestCode(to(contact)));
+    const flow = await signedInWorker();
     // The emulator keeps sessions in memory: after a restart it knows none.
     await stack.stopEmulator();
     await stack.startEmulator();
@@ -222,11 +224,7 @@ describe('login flow', () => {
   });
 
   it('keeps the session when Okto cannot be reached, and says so', async () => {
-    const flow = newWorker();
-    await setUp(flow);
-    const contact = email();
-    await flow.sendCode(contact);
-    await flow.verifyCode(await stack.latestCode(to(contact)));
+    const flow = await signedInWorker();
     await stack.stopEmulator();
     const response = await flow.checkSession();
     expect(response).toMatchObject({ ok: false, error: { code: 'okto_network' } });
@@ -235,12 +233,8 @@ describe('login flow', () => {
   });
 
   it('stores the session key only encrypted, and deletes it on logout', async () => {
-    const flow = newWorker();
-    await setUp(flow);
-    const contact = email();
-    await flow.sendCode(contact);
-    const { view } = await flow.verifyCode(await stack.latestCode(to(contact)));
-    const { account } = step(view, 'signedIn');
+    const flow = await signedInWorker();
+    const account = (await flow.account()) as AccountView;
     const dump = await dumpDatabase(dbName);
     // Any 32-byte hex string stored anywhere must not be the session private key.
     for (const [, candidate] of dump.matchAll(/(?=([0-9a-f]{64}))/gi)) {
