@@ -37,9 +37,9 @@ export function PendingApprovals() {
       </h2>
       <ul class="list">
         {pending.map((p) => (
-          <li key={p.id}>
+          <li key={p.id} class="pending">
             <span class="site-origin">{p.origin}</span>
-            <span class="row">
+            <span class="actions">
               <Button
                 variant="secondary"
                 disabled={Boolean(busy)}

@@ -44,6 +44,8 @@ export type ProviderRouterDependencies = {
 };
 
 const LAST_ACCOUNT_KEY = 'provider/lastAccount';
+/** The account sites last heard of ('' when logged out) and the chain of the last session. */
+type LastAccount = { userSWA: string; chainId?: Hex };
 
 /**
  * The origin a request comes from, as Chrome reports the sending frame (never what the page says);
@@ -243,15 +245,18 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
   /** Tells approved sites' tabs that the account changed: on login, logout, expiry. */
   async function viewChanged(view: LoginView): Promise<void> {
     const account = view.step === 'signedIn' ? view.account : undefined;
-    const last = await store.get<string>(LAST_ACCOUNT_KEY);
-    if ((account?.userSWA ?? '') === (last ?? '')) return;
-    await store.set(LAST_ACCOUNT_KEY, account?.userSWA ?? '');
+    const stored = await store.get<LastAccount>(LAST_ACCOUNT_KEY);
+    const last: LastAccount = typeof stored === 'object' && stored !== null ? stored : { userSWA: '' };
+    if ((account?.userSWA ?? '') === last.userSWA) return;
+    const chainId = account ? chainIdOf(account.environment) : last.chainId;
+    await store.set(LAST_ACCOUNT_KEY, { userSWA: account?.userSWA ?? '', chainId } satisfies LastAccount);
     if (account) await permissions.claimFor(account.userSWA);
     const sites = await permissions.list();
     await Promise.all(
       sites.map(async ({ origin }) => {
         if (account) {
-          await targets.send(origin, 'connect', { chainId: chainIdOf(account.environment) });
+          await targets.send(origin, 'connect', { chainId });
+          if (last.chainId && last.chainId !== chainId) await targets.send(origin, 'chainChanged', chainId);
           await targets.send(origin, 'accountsChanged', [account.userSWA]);
           await targets.send(origin, 'okto_sessionChanged', sessionOf(account));
         } else {
