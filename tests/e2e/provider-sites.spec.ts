@@ -74,6 +74,24 @@ test('a cross-origin iframe is its own origin: it does not inherit the approval 
   expect(await providerRequest(frame, 'eth_accounts')).toEqual({ result: [] });
   expect((await providerRequest(frame, 'okto_getSession')).error?.code).toBe(4100);
 
+  // The embedding page cannot speak for the frame: the frame's bridge takes only its own window's messages.
+  await frame.evaluate(() => {
+    (window as unknown as { heard: unknown[] }).heard = [];
+    window.addEventListener('message', (e) => (window as unknown as { heard: unknown[] }).heard.push(e.data));
+  });
+  await top.evaluate(() =>
+    (document.getElementById('frame') as HTMLIFrameElement).contentWindow?.postMessage(
+      { channel: 'okto:request', id: 'from-parent', method: 'eth_chainId' },
+      '*',
+    ),
+  );
+  // A request of the frame's own, sent after it, is answered: by then the parent's would have been too.
+  expect((await providerRequest(frame, 'eth_chainId')).result).toMatch(/^0x/);
+  const heard = await frame.evaluate(() => (window as unknown as { heard: { id?: string }[] }).heard);
+  expect(heard.filter((m) => m.id === 'from-parent')).toEqual([
+    { channel: 'okto:request', id: 'from-parent', method: 'eth_chainId' },
+  ]);
+
   const opened = nextApprovalWindow(context);
   const asked = providerRequest(frame, 'okto_requestAuthToken');
   const approval = await opened;
