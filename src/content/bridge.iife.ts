@@ -16,14 +16,17 @@ import {
 // and passes on only events the worker addressed to this frame's origin. Native `chrome.runtime` is
 // promise-based in MV3, so no polyfill: this script runs in every page and must stay tiny.
 
-const origin = location.origin;
+// window.origin, not location.origin: a sandboxed frame's origin is opaque ("null") whatever its URL.
+const origin = window.origin;
 /** Requests of this frame waiting for the worker; more at once are refused, so a page cannot flood it. */
 const MAX_IN_FLIGHT = 64;
 /** Sends after the first, when the worker was stopped mid-request. */
 const RESENDS = 2;
 let inFlight = 0;
 
-const post = (message: PageMessage) => window.postMessage(message, origin);
+/** Messages go to this frame's own window; a sandboxed frame's origin is "null", which only '*' can address. */
+const target = origin === 'null' ? '*' : origin;
+const post = (message: PageMessage) => window.postMessage(message, target);
 
 window.addEventListener('message', (event: MessageEvent) => {
   const data = event.data as { channel?: unknown; id?: unknown } | null;

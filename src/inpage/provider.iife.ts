@@ -39,7 +39,8 @@ const ICON = `data:image/svg+xml,${encodeURIComponent(
 )}`;
 
 if (!('okto' in window)) {
-  const origin = location.origin;
+  // To this frame's own window; a sandboxed frame's origin is "null", which only '*' can address.
+  const target = window.origin === 'null' ? '*' : window.origin;
   const pending = new Map<string, [(value: unknown) => void, (error: ProviderRpcError) => void]>();
   const listeners = new Map<string, Set<Listener>>();
   const prefix = `${uuid().slice(0, 8)}:`;
@@ -90,7 +91,7 @@ if (!('okto' in window)) {
       return new Promise((resolve, reject) => {
         pending.set(id, [resolve, reject]);
         try {
-          window.postMessage({ channel: REQUEST_CHANNEL, id, method, params } satisfies PageRequest, origin);
+          window.postMessage({ channel: REQUEST_CHANNEL, id, method, params } satisfies PageRequest, target);
         } catch {
           pending.delete(id);
           reject(

@@ -27,15 +27,22 @@ const DAPP_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Test 
     window.okto && window.okto.on(name, (data) => window.events.push([name, data]));
 </script></head><body><h1>Test dApp</h1></body></html>`;
 
-const framePage = (src: string) =>
+/** A page embedding `src` in a frame; `sandbox` makes the frame's origin opaque ("null"). */
+const framePage = (src: string, sandbox = false) =>
   `<!doctype html><html><head><meta charset="utf-8"><title>Embedding page</title></head>
-<body><iframe id="frame" src="${src.replace(/"/g, '&quot;')}"></iframe></body></html>`;
+<body><iframe id="frame"${sandbox ? ' sandbox="allow-scripts"' : ''} src="${src.replace(/"/g, '&quot;')}"></iframe></body></html>`;
 
 /** Starts the server on a free port of 127.0.0.1 (localhost resolves to it too). */
 export async function startDappServer(): Promise<DappServer> {
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const body = url.pathname === '/frame' ? framePage(url.searchParams.get('src') ?? '') : DAPP_PAGE;
+    const src = url.searchParams.get('src') ?? '';
+    const body =
+      url.pathname === '/frame'
+        ? framePage(src)
+        : url.pathname === '/sandboxed'
+          ? framePage(src, true)
+          : DAPP_PAGE;
     response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     response.end(body);
   });

@@ -100,6 +100,22 @@ test('a cross-origin iframe is its own origin: it does not inherit the approval 
   expect((await asked).error?.code).toBe(4001);
 });
 
+test('a sandboxed frame (opaque origin) is refused with 4100, even on an approved site', async ({
+  context,
+  popup,
+  stack,
+}) => {
+  await signInWithEmail(popup, stack);
+  const top = await openApprovedDapp(context, '127.0.0.1');
+  await top.goto(server.url('127.0.0.1', `/sandboxed?src=${encodeURIComponent(server.url('127.0.0.1'))}`));
+  const frame = top.frames().find((f) => f !== top.mainFrame());
+  if (!frame) throw new Error('the sandboxed frame did not load');
+  await expect.poll(() => frame.evaluate(() => typeof (window as { okto?: unknown }).okto)).toBe('object');
+  expect(await frame.evaluate(() => window.origin)).toBe('null');
+  for (const method of ['eth_accounts', 'okto_requestAuthToken'])
+    expect((await providerRequest(frame, method)).error?.code).toBe(4100);
+});
+
 test('revoking a site in the popup emits accountsChanged([]) to its tabs and stops its tokens', async ({
   context,
   popup,

@@ -48,12 +48,13 @@ const LAST_ACCOUNT_KEY = 'provider/lastAccount';
 type LastAccount = { userSWA: string; chainId?: Hex };
 
 /**
- * The origin a request comes from, as Chrome reports the sending frame (never what the page says);
- * `undefined` unless it is an http or https page in a tab.
+ * The origin a request comes from, as Chrome reports the sending frame (`sender.origin`, never what
+ * the page says); `undefined` unless it is an http or https page in a tab.
  */
 export function senderOrigin(sender: chrome.runtime.MessageSender): string | undefined {
   if (sender.tab?.id === undefined) return undefined;
-  const origin = sender.origin ?? (sender.url ? new URL(sender.url).origin : undefined);
+  // Not derived from sender.url: a sandboxed frame has an http URL but an opaque origin ("null").
+  const origin = sender.origin;
   if (!origin || !/^https?:\/\/[^/]+$/.test(origin)) return undefined;
   return origin;
 }
