@@ -21,7 +21,7 @@ test.afterAll(async () => {
  * status to have been reported at any moment: with a dApp request in flight, the bridge re-sends it
  * and Chrome starts the worker again within milliseconds, faster than a poll could see it stopped.
  */
-async function stopWorkerWithRequestInFlight(context: BrowserContext, extensionId: string): Promise<void> {
+async function stopWorkerSeenStopped(context: BrowserContext, extensionId: string): Promise<void> {
   const host = await context.newPage();
   const cdp = await context.newCDPSession(host);
   try {
@@ -211,7 +211,7 @@ test('a request survives the worker being stopped while its approval is pending'
   const approval = await opened;
   await expect(approval.getByTestId('approval-origin')).toHaveText(server.origin('127.0.0.1'));
 
-  await stopWorkerWithRequestInFlight(context, extensionId);
+  await stopWorkerSeenStopped(context, extensionId);
   const windowsBefore = context.pages().filter((p) => p.url().includes('approval.html')).length;
   await answerApproval(approval, 'Approve');
   expect((await asked).result).toMatchObject({ userSWA, environment: 'local' });
@@ -233,10 +233,26 @@ test('a closed approval window still rejects after the worker was stopped', asyn
   const opened = nextApprovalWindow(context);
   const asked = providerRequest(dapp, 'eth_requestAccounts');
   const approval = await opened;
-  await stopWorkerWithRequestInFlight(context, extensionId);
+  await stopWorkerSeenStopped(context, extensionId);
   await approval.close();
   expect((await asked).error?.code).toBe(4001);
   expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [] });
   const bootAfter = await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'ping' }));
   expect(bootAfter.bootId).not.toBe(bootBefore.bootId);
+});
+
+test('events still reach a site after the worker restarted', async ({
+  context,
+  popup,
+  stack,
+  extensionId,
+}) => {
+  await signInWithEmail(popup, stack);
+  const dapp = await openApprovedDapp(context, '127.0.0.1');
+  await stopWorkerSeenStopped(context, extensionId);
+  await popup.reload(); // wakes the new worker, which knows the site's tab from session storage
+  await popup.getByRole('button', { name: `Revoke ${server.origin('127.0.0.1')}` }).click();
+  await expect
+    .poll(() => dapp.evaluate(() => (window as unknown as { events: unknown[] }).events))
+    .toContainEqual(['accountsChanged', []]);
 });
