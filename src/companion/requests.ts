@@ -1,6 +1,5 @@
 import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import * as v from 'valibot';
-import type { Hex } from 'viem';
 import { isUuid, isUuidV4 } from '../okto/nonce.ts';
 import { isUncompressedPublicKey } from '../okto/sessionKey.ts';
 import { invalidInput } from './requestError.ts';
@@ -87,12 +86,6 @@ const SessionSchema = v.strictObject({
     v.check(isUuidV4, 'is not a UUID v4: generate one with crypto.randomUUID().'),
   ),
 });
-
-export type EmailSendInput = v.InferOutput<typeof EmailSendSchema>;
-export type EmailVerifyInput = v.InferOutput<typeof EmailVerifySchema>;
-export type WhatsAppSendInput = v.InferOutput<typeof WhatsAppSendSchema>;
-export type WhatsAppVerifyInput = v.InferOutput<typeof WhatsAppVerifySchema>;
-export type SessionInput = { sessionPk: Hex; nonce: string };
 
 /** The schema of each signing route's body. */
 export const requestSchemas = {
