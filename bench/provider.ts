@@ -52,7 +52,9 @@ export async function benchProvider(): Promise<void> {
     await signInWithEmail(popup, stack);
     await popup.close();
     const dapp = await context.newPage();
-    await dapp.goto(dapps.url('127.0.0.1'));
+    await dapp.goto(dapps.url('127.0.0.1', '/isolated'));
+    if (!(await dapp.evaluate(() => crossOriginIsolated)))
+      throw new Error('the bench page is not cross-origin isolated: timings would be coarsened to 100 µs');
     const opened = nextApprovalWindow(context);
     const approved = providerRequest(dapp, 'eth_requestAccounts');
     await answerApproval(await opened, 'Approve');

@@ -32,7 +32,11 @@ const framePage = (src: string, sandbox = false) =>
   `<!doctype html><html><head><meta charset="utf-8"><title>Embedding page</title></head>
 <body><iframe id="frame"${sandbox ? ' sandbox="allow-scripts"' : ''} src="${src.replace(/"/g, '&quot;')}"></iframe></body></html>`;
 
-/** Starts the server on a free port of 127.0.0.1 (localhost resolves to it too). */
+/**
+ * Starts the server on a free port of 127.0.0.1 (localhost resolves to it too). `/isolated` serves the
+ * dApp page cross-origin isolated (COOP + COEP), where `performance.now()` has 5 µs resolution instead
+ * of 100 µs: the benchmark times sub-millisecond round trips there.
+ */
 export async function startDappServer(): Promise<DappServer> {
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -43,7 +47,12 @@ export async function startDappServer(): Promise<DappServer> {
         : url.pathname === '/sandboxed'
           ? framePage(src, true)
           : DAPP_PAGE;
-    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    response.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      ...(url.pathname === '/isolated'
+        ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
+        : {}),
+    });
     response.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
