@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { startLocalStack } from '../src/cli/localStack.ts';
-import { answerApproval, nextApprovalWindow, providerRequest, startDappServer } from '../tests/e2e/dappServer.ts';
+import {
+  answerApproval,
+  nextApprovalWindow,
+  providerRequest,
+  startDappServer,
+} from '../tests/e2e/dappServer.ts';
 import { EXT_DIR, getServiceWorker, launchExtension, makeUserDataDir } from '../tests/e2e/fixtures.ts';
 import { configureExtension, openPopup, signInWithEmail } from '../tests/e2e/stack.ts';
 
@@ -64,7 +69,8 @@ export async function benchProvider(): Promise<void> {
     // functions inside: tsx would wrap them in a `__name` helper that the page does not have.
     const { token, echo, failures } = await dapp.evaluate(
       async ({ samples, warmup }) => {
-        const okto = (window as unknown as { okto: { request(a: { method: string }): Promise<unknown> } }).okto;
+        const okto = (window as unknown as { okto: { request(a: { method: string }): Promise<unknown> } })
+          .okto;
         const token: number[] = [];
         const echo: number[] = [];
         let failures = 0;
@@ -85,8 +91,14 @@ export async function benchProvider(): Promise<void> {
     );
     const ratio = median(token) / median(echo);
     const rows: [string, string][] = [
-      ['okto_requestAuthToken', `median ${median(token).toFixed(2)} ms, p90 ${percentile(token, 0.9).toFixed(2)} ms`],
-      ['echo (okto_ping)', `median ${median(echo).toFixed(2)} ms, p90 ${percentile(echo, 0.9).toFixed(2)} ms`],
+      [
+        'okto_requestAuthToken',
+        `median ${median(token).toFixed(2)} ms, p90 ${percentile(token, 0.9).toFixed(2)} ms`,
+      ],
+      [
+        'echo (okto_ping)',
+        `median ${median(echo).toFixed(2)} ms, p90 ${percentile(echo, 0.9).toFixed(2)} ms`,
+      ],
       ['ratio token/echo', `${ratio.toFixed(2)}   target ≤ 1.5: ${ratio <= 1.5 ? 'met' : 'MISSED'}`],
       ['samples', `${SAMPLES} each after ${WARMUP} warm-up, ${failures} failed`],
       ['machine', `${availableParallelism()} cores, load average ${loadavg()[0]?.toFixed(2)}`],
