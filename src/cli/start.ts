@@ -3,12 +3,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { startDemoDapp } from '../demo/server.ts';
 import { DEV_EXTENSION_ID } from '../extensionId.ts';
 import { type LocalStack, startLocalStack } from './localStack.ts';
 
 // `npm start`: the whole local product with no account and no network. It starts the Okto emulator
-// (8790) and the companion (8791) with the emulator's development client, builds the extension for
-// them, and opens Chromium with it loaded. Ctrl-C stops everything.
+// (8790), the companion (8791) with the emulator's development client and the demo dApp (8792), builds
+// the extension for them, and opens Chromium with it loaded. Ctrl-C stops everything.
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = resolve(ROOT, 'dist');
@@ -16,6 +17,7 @@ const PROFILE = resolve(ROOT, '.tmp/chromium-profile');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const EMULATOR_PORT = 8790;
 const COMPANION_PORT = 8791;
+const DEMO_PORT = 8792;
 
 const stopping: (() => Promise<unknown> | unknown)[] = [];
 let shuttingDown = false;
@@ -55,6 +57,18 @@ async function main(): Promise<void> {
     );
   }
   stopping.push(() => stack.close());
+  let demoUrl: string;
+  try {
+    const demo = await startDemoDapp({ port: DEMO_PORT, emulatorUrl: stack.emulatorUrl });
+    stopping.push(() => demo.close());
+    demoUrl = demo.url;
+  } catch (error) {
+    return fail(
+      (error as { code?: string }).code === 'EADDRINUSE'
+        ? `Port ${DEMO_PORT} is already in use: is another \`npm start\` running? Stop it and try again.`
+        : `Could not start the demo dApp: ${(error as Error).message}`,
+    );
+  }
 
   console.log('Building the extension…');
   try {
@@ -63,7 +77,7 @@ async function main(): Promise<void> {
     return fail(`The extension did not build: ${(error as Error).message}`);
   }
 
-  const browser = launchChromium([stack.inboxUrl]);
+  const browser = launchChromium([stack.inboxUrl, demoUrl]);
   if (browser) stopping.push(() => browser.kill('SIGTERM'));
 
   console.log(`
@@ -72,16 +86,19 @@ Okto login is running on the local emulator (no account, no network needed).
   Okto emulator     ${stack.emulatorUrl}
   Inbox (codes)     ${stack.inboxUrl}
   Companion         ${stack.companionUrl}
+  Demo dApp         ${demoUrl}
   Extension         ${DIST}  (id ${DEV_EXTENSION_ID})
 `);
   if (browser)
     console.log(`Chromium is open with the extension loaded: click the Okto icon in the toolbar (pin it from the
-puzzle-piece menu), log in with any email or WhatsApp number, and read the code in the inbox tab.`);
+puzzle-piece menu), log in with any email or WhatsApp number, and read the code in the inbox tab.
+Then try the demo dApp tab: it asks the extension for an Okto auth token and uses it.`);
   else
     console.log(`No display or no Chromium here, so no browser was opened. To use it in your own Chrome:
   1. Open chrome://extensions and turn on Developer mode.
   2. Click "Load unpacked" and choose ${DIST}
-  3. Click the Okto icon in the toolbar, log in, and read the code in the inbox: ${stack.inboxUrl}`);
+  3. Click the Okto icon in the toolbar, log in, and read the code in the inbox: ${stack.inboxUrl}
+  4. Open the demo dApp, ${demoUrl}, and request a token.`);
   console.log('\nPress Ctrl-C to stop everything.');
 }
 

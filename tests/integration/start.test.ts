@@ -30,6 +30,9 @@ describe('npm start', () => {
     await expect.poll(() => output, { timeout: 30_000 }).toContain('Press Ctrl-C to stop everything.');
     expect(output).toContain('Inbox (codes)     http://127.0.0.1:8790/__emulator/inbox');
     expect(output).toContain('Companion         http://127.0.0.1:8791');
+    expect(output).toContain('Demo dApp         http://127.0.0.1:8792');
+    expect(await (await fetch('http://127.0.0.1:8792/')).text()).toContain('<h1>Okto demo dApp</h1>');
+    expect(await (await fetch('http://127.0.0.1:8792/dapp.js')).text()).toContain('eip6963:requestProvider');
     expect(await (await fetch('http://127.0.0.1:8790/__emulator/health')).json()).toEqual({ ok: true });
     expect((await fetch('http://127.0.0.1:8791/healthz')).status).toBe(200);
 
@@ -38,5 +41,6 @@ describe('npm start', () => {
     expect(await exited).toBe(0);
     expect(await portOpen(8790)).toBe(false);
     expect(await portOpen(8791)).toBe(false);
+    expect(await portOpen(8792)).toBe(false);
   }, 60_000);
 });
