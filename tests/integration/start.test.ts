@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 let child: ChildProcess | undefined;
 afterEach(() => {
-  child?.kill('SIGKILL');
+  // tsx runs the script in a child process: end the whole group, or a failed test leaves ports taken.
+  if (child?.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
 });
 
 function portOpen(port: number): Promise<boolean> {
@@ -23,6 +24,7 @@ describe('npm start', () => {
     child = spawn('node_modules/.bin/tsx', ['src/cli/start.ts'], {
       env: { ...process.env, OKTO_NO_BROWSER: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let output = '';
     child.stdout?.on('data', (chunk) => (output += chunk));
