@@ -11,6 +11,7 @@ import { DEV_CLIENT_PRIVATE_KEY, DEV_CLIENT_SWA } from '../src/emulator/devClien
 import { signSessionAsClient } from '../src/okto/session.ts';
 import { createSessionKey } from '../src/okto/sessionKey.ts';
 import { privateKeySigner } from '../src/okto/signer.ts';
+import { percentile } from './stats.ts';
 
 // The companion's cost over raw signing: POST /v1/session over loopback HTTP at a fixed concurrency,
 // and the same signing work (signSessionAsClient) called directly, in the same process and run.
@@ -55,11 +56,6 @@ const BENCH_LIMITS: CompanionRateLimits = {
 /** Distinct session public keys, made before timing starts so that making them is not measured; cycled. */
 function createSessionPks(count: number): Hex[] {
   return Array.from({ length: count }, () => createSessionKey().publicKey);
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 /**
@@ -107,12 +103,30 @@ function createStopwatch() {
 
 /**
  * The load generator, as a worker thread of its own (plain JS, evaluated): it plays the extensions, so
- * that its own fetch and JSON work does not run on the companion's thread and count against it.
+ * that its own HTTP and JSON work does not run on the companion's thread and count against it.
  */
 const LOAD_GENERATOR = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { randomUUID } = require('node:crypto');
+const http = require('node:http');
 const { url, sessionPks, concurrency } = workerData;
+// node:http with keep-alive, not fetch: undici's fetch costs several times more CPU per request, and on a
+// 2-core machine that CPU is taken from the companion it is measuring.
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const post = (body) =>
+  new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+      (response) => {
+        response.on('data', () => {});
+        response.on('end', () => resolve(response.statusCode));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
 let next = 0;
 async function drive(durationMs) {
   const until = performance.now() + durationMs;
@@ -122,10 +136,9 @@ async function drive(durationMs) {
     while (performance.now() < until) {
       const body = JSON.stringify({ sessionPk: sessionPks[next++ % sessionPks.length], nonce: randomUUID() });
       const started = performance.now();
-      const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
-      await response.arrayBuffer();
+      const status = await post(body).catch(() => 0);
       latencies.push(performance.now() - started);
-      if (response.status !== 200) failures++;
+      if (status !== 200) failures++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

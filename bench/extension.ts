@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'vite';
 import { startLocalStack } from '../src/cli/localStack.ts';
 import { EXT_DIR, getServiceWorker, launchExtension, makeUserDataDir } from '../tests/e2e/fixtures.ts';
 import { configureExtension, openPopup } from '../tests/e2e/stack.ts';
+import { median } from './stats.ts';
 
 // The extension part of `npm run bench`: how big each bundle is, gzipped, with every chunk it loads,
 // and how long the login pipeline takes from clicking Verify to signed in, in real Chromium.
@@ -32,17 +32,9 @@ function entryChunk(prefix: string): string {
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
-/** Prints bundle sizes against their targets and the median login pipeline time. */
+/** Prints bundle sizes against their targets and the median login pipeline time (of the build in dist/). */
 export async function benchExtension(): Promise<void> {
-  await build({ logLevel: 'silent' });
   const sizes = [
     ['service worker', bundleGzip(entryChunk('index.ts-')), 60],
     ['popup', bundleGzip(entryChunk('popup.html-')), 60],

@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark of the project, one section each. Figures vary with the machine;
 // compare runs on the same one, ideally a quiet one (the companion's ratio is wall-clock).
 
+import { build } from 'vite';
 import { benchCompanion } from './companion.ts';
 import { benchExtension } from './extension.ts';
 import { benchProvider } from './provider.ts';
@@ -10,6 +11,7 @@ const companion = await benchCompanion();
 if (companion.failures > 0) process.exitCode = 1;
 
 console.log('\n== Extension: bundle sizes (gzip) and the login pipeline in Chromium ==');
+await build({ logLevel: 'silent' });
 await benchExtension();
 
 console.log('\n== dApp provider: injected script sizes and okto_requestAuthToken round trip ==');
