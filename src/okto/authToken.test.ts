@@ -25,7 +25,9 @@ async function reasonOf(promise: Promise<unknown>): Promise<string> {
 
 describe('Okto auth token', () => {
   it('mints the spec vector token byte for byte', async () => {
-    expect(await createAuthToken({ sessionPrivateKey: TEST_SESSION_PRIVATE_KEY, expireAt: 1700005400 })).toBe(TOKEN);
+    expect(await createAuthToken({ sessionPrivateKey: TEST_SESSION_PRIVATE_KEY, expireAt: 1700005400 })).toBe(
+      TOKEN,
+    );
     expect(parseAuthToken(TOKEN).data_signature).toBe(SIG);
   });
 
@@ -49,7 +51,8 @@ describe('Okto auth token', () => {
   });
 
   it('refuses a token naming another session key', async () => {
-    const other = '0x04bb50e2d89a4ed70663d080659fe0ad4b9bc3e06c17a227433966cb59ceee020decddbf6e00192011648d13b1c00af770c0c1bb609d4d3a5c98a43772e0e18ef4';
+    const other =
+      '0x04bb50e2d89a4ed70663d080659fe0ad4b9bc3e06c17a227433966cb59ceee020decddbf6e00192011648d13b1c00af770c0c1bb609d4d3a5c98a43772e0e18ef4';
     const forged = reencode((p) => {
       (p.data as Record<string, unknown>).session_pub_key = other;
     });
@@ -59,10 +62,25 @@ describe('Okto auth token', () => {
   it.each([
     ['not base64', '%%%'],
     ['not JSON', btoa('hello')],
-    ['wrong type', reencode((p) => void (p.type = 'ecdsa'))],
+    [
+      'wrong type',
+      reencode((p) => {
+        p.type = 'ecdsa';
+      }),
+    ],
     ['missing signature', reencode((p) => void delete p.data_signature)],
-    ['non-hex signature', reencode((p) => void (p.data_signature = `0x${'zz'.repeat(65)}`))],
-    ['string expiry', reencode((p) => void ((p.data as Record<string, unknown>).expire_at = '1700005400'))],
+    [
+      'non-hex signature',
+      reencode((p) => {
+        p.data_signature = `0x${'zz'.repeat(65)}`;
+      }),
+    ],
+    [
+      'string expiry',
+      reencode((p) => {
+        (p.data as Record<string, unknown>).expire_at = '1700005400';
+      }),
+    ],
   ])('refuses a malformed token: %s', async (_, token) => {
     expect(await reasonOf(verifyAuthToken(token, { now: 1700000000 }))).toBe('malformed');
   });

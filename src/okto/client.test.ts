@@ -18,7 +18,11 @@ function clientAnswering(
 }
 
 const json = (body: unknown, init: ResponseInit = {}) =>
-  new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' }, ...init });
+  new Response(JSON.stringify(body), {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    ...init,
+  });
 
 async function failure(promise: Promise<unknown>): Promise<OktoApiError> {
   const error = await promise.then(
@@ -60,7 +64,11 @@ describe('Okto HTTP client', () => {
         data: { status: 'success', message: 'email otp sent', code: 200, token: 't', trace_id: 'abc' },
       });
     });
-    const body = { data: { email: 'a@b.co', client_swa: '0x1', timestamp: 1 }, client_signature: '0x2', type: 'ethsign' };
+    const body = {
+      data: { email: 'a@b.co', client_swa: '0x1', timestamp: 1 },
+      client_signature: '0x2',
+      type: 'ethsign',
+    };
     expect((await client.sendEmailOtp(body as never)).token).toBe('t');
     expect(seen?.headers.get('content-type')).toBe('application/json');
     expect(seen?.headers.get('authorization')).toBeNull();
@@ -72,25 +80,44 @@ describe('Okto HTTP client', () => {
       json(
         {
           status: 'error',
-          error: { code: 422, errorCode: '422', message: 'Something went wrong', trace_id: 'f00d', details: 'invalid otp' },
+          error: {
+            code: 422,
+            errorCode: '422',
+            message: 'Something went wrong',
+            trace_id: 'f00d',
+            details: 'invalid otp',
+          },
         },
         { status: 422 },
       ),
     );
     const error = await failure(client.verifySession('x'));
-    expect(error).toMatchObject({ kind: 'rejected', status: 422, errorCode: '422', oktoDetails: 'invalid otp', traceId: 'f00d' });
+    expect(error).toMatchObject({
+      kind: 'rejected',
+      status: 422,
+      errorCode: '422',
+      oktoDetails: 'invalid otp',
+      traceId: 'f00d',
+    });
     expect(exchanges[0]?.error).toBe(error);
   });
 
   it('treats a 200 with "status":"error" as a failure', async () => {
     const { client } = clientAnswering(() => json({ status: 'error', error: { details: 'nope' } }));
-    expect(await failure(client.verifySession('x'))).toMatchObject({ kind: 'status-error', status: 200, oktoDetails: 'nope' });
+    expect(await failure(client.verifySession('x'))).toMatchObject({
+      kind: 'status-error',
+      status: 200,
+      oktoDetails: 'nope',
+    });
   });
 
   it('reads the JSON-RPC style error of /authenticate', async () => {
     const { client } = clientAnswering(() =>
       json(
-        { status: 'error', error: { code: -32603, message: 'Internal Server Error', data: 'error with downstream service' } },
+        {
+          status: 'error',
+          error: { code: -32603, message: 'Internal Server Error', data: 'error with downstream service' },
+        },
         { status: 400 },
       ),
     );
@@ -132,7 +159,8 @@ describe('Okto HTTP client', () => {
 
   it('gives up after the timeout', async () => {
     const { client } = clientAnswering(
-      (_, signal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
+      (_, signal) =>
+        new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
       50,
     );
     expect(await failure(client.getWallets('x'))).toMatchObject({ kind: 'timeout', status: 0 });

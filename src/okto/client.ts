@@ -52,7 +52,10 @@ export const SessionInfoSchema = v.object({
   vendor_id: v.optional(v.string()),
   vendor_swa: v.optional(v.string()),
 });
-export type SessionInfo = v.InferOutput<typeof SessionInfoSchema> & { user_swa: Address; client_swa: Address };
+export type SessionInfo = v.InferOutput<typeof SessionInfoSchema> & {
+  user_swa: Address;
+  client_swa: Address;
+};
 
 export const WalletSchema = v.object({
   caip_id: v.string(),
@@ -106,7 +109,12 @@ export type OktoClient = ReturnType<typeof createOktoClient>;
  * const okto = createOktoClient({ baseUrl: 'https://sandbox-api.okto.tech' });
  * const { token } = await okto.sendEmailOtp(await signOtpRequest(data, clientSigner));
  */
-export function createOktoClient({ baseUrl, fetch: fetchFn = fetch, timeoutMs = 15_000, onExchange }: OktoClientOptions) {
+export function createOktoClient({
+  baseUrl,
+  fetch: fetchFn = fetch,
+  timeoutMs = 15_000,
+  onExchange,
+}: OktoClientOptions) {
   const base = baseUrl.replace(/\/+$/, '');
 
   async function call<schema extends v.GenericSchema>(
@@ -169,7 +177,12 @@ export function createOktoClient({ baseUrl, fetch: fetchFn = fetch, timeoutMs = 
           status,
           url,
           errorCode: e?.errorCode ?? (e?.code === undefined ? undefined : String(e.code)),
-          details: details === undefined ? e?.message : typeof details === 'string' ? details : JSON.stringify(details),
+          details:
+            details === undefined
+              ? e?.message
+              : typeof details === 'string'
+                ? details
+                : JSON.stringify(details),
           traceId: e?.trace_id,
           retryAfter: retryAfterSeconds(response),
         });
@@ -212,7 +225,8 @@ export function createOktoClient({ baseUrl, fetch: fetchFn = fetch, timeoutMs = 
     verifySession: (authToken: string) =>
       call('GET', '/api/oc/v1/verify-session', SessionInfoSchema, { authToken }) as Promise<SessionInfo>,
     /** The user's wallets on every network. */
-    getWallets: (authToken: string) => call('GET', '/api/oc/v1/wallets', v.array(WalletSchema), { authToken }),
+    getWallets: (authToken: string) =>
+      call('GET', '/api/oc/v1/wallets', v.array(WalletSchema), { authToken }),
   };
 }
 

@@ -3,7 +3,11 @@ import type { Address } from 'viem';
 /** Where Okto lives: its two real deployments, or the local emulator. */
 export type OktoEnvironment = 'local' | 'sandbox' | 'production';
 
-export const OKTO_ENVIRONMENTS = ['local', 'sandbox', 'production'] as const satisfies readonly OktoEnvironment[];
+export const OKTO_ENVIRONMENTS = [
+  'local',
+  'sandbox',
+  'production',
+] as const satisfies readonly OktoEnvironment[];
 
 export type OktoEnvironmentConfig = {
   /** The BFF base URL; `undefined` for `local`, whose URL is the emulator's own. */

@@ -79,8 +79,7 @@ function defaultMessage(p: OktoApiErrorParameters): string {
     case 'invalid-response':
       return `Okto answered with something unexpected (HTTP ${p.status}). Try again later.`;
     default:
-      if (p.status === 429)
-        return `Too many requests. Wait ${p.retryAfter ?? 60} seconds and try again.`;
+      if (p.status === 429) return `Too many requests. Wait ${p.retryAfter ?? 60} seconds and try again.`;
       return `Okto rejected the request (HTTP ${p.status}${p.details ? `: ${p.details}` : ''}).`;
   }
 }

@@ -22,7 +22,11 @@ const cases: [string, OtpData, string, string][] = [
   ],
   [
     'WA resend',
-    buildWhatsAppResendData({ ...wa, token: 'c67931f6-a8b1-511c-91d5-9fc88231d541', timestamp: 1700000030000 }),
+    buildWhatsAppResendData({
+      ...wa,
+      token: 'c67931f6-a8b1-511c-91d5-9fc88231d541',
+      timestamp: 1700000030000,
+    }),
     '{"whatsapp_number":"9876543210","country_short_name":"IN","token":"c67931f6-a8b1-511c-91d5-9fc88231d541","client_swa":"0x1234567890AbcdEF1234567890aBcdef12345678","timestamp":1700000030000}',
     '0x77281e2b9306770375c7f91f80e76e5d617d2bbe57519354b18ec6eb1a65418778beea19a88b2195e3492625aefc95fc5fcb8ebc9fa8b20f0620cafae7dfeaa51b',
   ],
@@ -58,9 +62,12 @@ const cases: [string, OtpData, string, string][] = [
 ];
 
 describe('OTP request bodies', () => {
-  it.each(cases)('%s: serialises in the exact key order and signs the spec vector', async (_, data, message, sig) => {
-    expect(JSON.stringify(data)).toBe(message);
-    const body = await signOtpRequest(data, privateKeySigner(TEST_CLIENT_PRIVATE_KEY));
-    expect(body).toEqual({ data, client_signature: sig, type: 'ethsign' });
-  });
+  it.each(cases)(
+    '%s: serialises in the exact key order and signs the spec vector',
+    async (_, data, message, sig) => {
+      expect(JSON.stringify(data)).toBe(message);
+      const body = await signOtpRequest(data, privateKeySigner(TEST_CLIENT_PRIVATE_KEY));
+      expect(body).toEqual({ data, client_signature: sig, type: 'ethsign' });
+    },
+  );
 });

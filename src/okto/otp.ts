@@ -6,7 +6,13 @@ import type { Signer } from './signer.ts';
 
 export type EmailSendData = { email: string; client_swa: Address; timestamp: number };
 export type EmailResendData = { email: string; token: string; client_swa: Address; timestamp: number };
-export type EmailVerifyData = { email: string; token: string; otp: string; client_swa: Address; timestamp: number };
+export type EmailVerifyData = {
+  email: string;
+  token: string;
+  otp: string;
+  client_swa: Address;
+  timestamp: number;
+};
 export type WhatsAppSendData = {
   whatsapp_number: string;
   country_short_name: string;
@@ -36,7 +42,7 @@ export type OtpData =
   | WhatsAppResendData
   | WhatsAppVerifyData;
 
-type Common = { clientSWA: Address; /** integer milliseconds */ timestamp: number };
+type Common = { clientSWA: Address /** integer milliseconds */; timestamp: number };
 export type EmailContact = { email: string };
 export type WhatsAppContact = { whatsappNumber: string; countryShortName: string };
 
@@ -51,7 +57,9 @@ export function buildEmailResendData(p: EmailContact & Common & { token: string 
 }
 
 /** `data` of the email verify call. */
-export function buildEmailVerifyData(p: EmailContact & Common & { token: string; otp: string }): EmailVerifyData {
+export function buildEmailVerifyData(
+  p: EmailContact & Common & { token: string; otp: string },
+): EmailVerifyData {
   return { email: p.email, token: p.token, otp: p.otp, client_swa: p.clientSWA, timestamp: p.timestamp };
 }
 

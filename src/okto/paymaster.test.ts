@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { decodePaymasterData, encodePaymasterData, paymasterHash } from './paymaster.ts';
 import { signSessionAsClient, signSessionAsUser } from './session.ts';
 import { privateKeySigner } from './signer.ts';
-import { TEST_CLIENT_PRIVATE_KEY, TEST_CLIENT_SWA, TEST_SESSION_PK, TEST_SESSION_PRIVATE_KEY } from './testing/vectors.ts';
+import {
+  TEST_CLIENT_PRIVATE_KEY,
+  TEST_CLIENT_SWA,
+  TEST_SESSION_PK,
+  TEST_SESSION_PRIVATE_KEY,
+} from './testing/vectors.ts';
 
 const nonce = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
 const validUntil = 1700021600;
@@ -19,7 +24,9 @@ describe('paymaster data', () => {
 
   it('accepts the nonce already as bytes32', () => {
     const bytes32 = '0x000000000000000000000000000000003fa85f6457174562b3fc2c963f66afa6';
-    expect(paymasterHash({ nonce: bytes32, clientSWA: TEST_CLIENT_SWA, validUntil, validAfter: 0 })).toBe(HASH);
+    expect(paymasterHash({ nonce: bytes32, clientSWA: TEST_CLIENT_SWA, validUntil, validAfter: 0 })).toBe(
+      HASH,
+    );
   });
 
   it('signs the raw hash with personal_sign', async () => {
@@ -27,9 +34,19 @@ describe('paymaster data', () => {
   });
 
   it('encodes and decodes the spec vector', () => {
-    const encoded = encodePaymasterData({ clientSWA: TEST_CLIENT_SWA, validUntil, validAfter: 0, signature: SIG });
+    const encoded = encodePaymasterData({
+      clientSWA: TEST_CLIENT_SWA,
+      validUntil,
+      validAfter: 0,
+      signature: SIG,
+    });
     expect(encoded).toBe(DATA);
-    expect(decodePaymasterData(DATA)).toEqual({ clientSWA: TEST_CLIENT_SWA, validUntil, validAfter: 0, signature: SIG });
+    expect(decodePaymasterData(DATA)).toEqual({
+      clientSWA: TEST_CLIENT_SWA,
+      validUntil,
+      validAfter: 0,
+      signature: SIG,
+    });
   });
 
   it('throws on bytes that are not paymaster data', () => {
@@ -50,7 +67,12 @@ describe('session registration signatures', () => {
     expect(client.sessionPkClientSignature).toBe(
       '0xf8775eed54f2b5c8477cd48adfb16f782cf387b1c60b58ca473ebe4cc250d96f5f4cf945b0d4d5e3e0f24224fb24321618f1bc5f879172434a33b59525d0980c1b',
     );
-    expect(await signSessionAsUser({ sessionPk: TEST_SESSION_PK, sign: privateKeySigner(TEST_SESSION_PRIVATE_KEY) })).toBe(
+    expect(
+      await signSessionAsUser({
+        sessionPk: TEST_SESSION_PK,
+        sign: privateKeySigner(TEST_SESSION_PRIVATE_KEY),
+      }),
+    ).toBe(
       '0xbd2043d3b87e0c4ad17e4e251dad755dacde57944d3be51739aa8a6e889540d44419d21d607d792340c53818f9386dfaf0a5dbe4ed41f3d1d72d2d34215cb3191c',
     );
   });

@@ -38,7 +38,9 @@ export type SignSessionAsClientParameters = {
 };
 
 /** The client key's two signatures: the paymaster data (valid for 6 h) and the session proof. */
-export async function signSessionAsClient(p: SignSessionAsClientParameters): Promise<ClientSessionSignatures> {
+export async function signSessionAsClient(
+  p: SignSessionAsClientParameters,
+): Promise<ClientSessionSignatures> {
   const proof = sessionProofHash(sessionAddressFromPublicKey(p.sessionPk));
   const [paymasterData, sessionPkClientSignature] = await Promise.all([
     createPaymasterData({

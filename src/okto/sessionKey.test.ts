@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionKey, isUncompressedPublicKey, sessionKeyFromPrivateKey, sessionProofHash } from './sessionKey.ts';
+import {
+  createSessionKey,
+  isUncompressedPublicKey,
+  sessionKeyFromPrivateKey,
+  sessionProofHash,
+} from './sessionKey.ts';
 import { TEST_SESSION_ADDRESS, TEST_SESSION_PK, TEST_SESSION_PRIVATE_KEY } from './testing/vectors.ts';
 
 describe('session keys', () => {
