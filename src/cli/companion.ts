@@ -40,8 +40,7 @@ const companion = await startCompanion({ config, port, host: values.host }).catc
     `The companion cannot listen on ${values.host}:${port}: ${error instanceof Error ? error.message : String(error)}`,
   ),
 );
-console.log(companion.url);
-
+// Signal handlers before the URL: whoever reads it may stop the companion at once.
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.on(signal, () => {
@@ -49,3 +48,5 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     closing = true;
     void companion.close().then(() => process.exit(0));
   });
+
+console.log(companion.url);

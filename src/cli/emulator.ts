@@ -99,18 +99,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  // One write, so that a reader of the first line also has the rest.
-  console.log(
-    [
-      `[okto-emulator] Okto emulator listening on ${emulator.url}`,
-      `[okto-emulator] Inbox (codes sent by WhatsApp and email): ${emulator.url}/__emulator/inbox`,
-      ...command.clients.map(
-        ({ clientSWA, signer }) => `[okto-emulator] Client ${clientSWA} signed by ${signer}`,
-      ),
-      '[okto-emulator] State is in memory: a restart forgets codes, sessions and the outbox.',
-    ].join('\n'),
-  );
-
+  // Signal handlers first: whoever reads the URL below may stop the emulator at once.
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -131,6 +120,18 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+
+  // One write, so that a reader of the first line also has the rest.
+  console.log(
+    [
+      `[okto-emulator] Okto emulator listening on ${emulator.url}`,
+      `[okto-emulator] Inbox (codes sent by WhatsApp and email): ${emulator.url}/__emulator/inbox`,
+      ...command.clients.map(
+        ({ clientSWA, signer }) => `[okto-emulator] Client ${clientSWA} signed by ${signer}`,
+      ),
+      '[okto-emulator] State is in memory: a restart forgets codes, sessions and the outbox.',
+    ].join('\n'),
+  );
 }
 
 await main();
