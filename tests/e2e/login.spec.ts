@@ -258,3 +258,23 @@ test('the session private key is in plain text neither in storage nor in any req
   expect(stored.filter(isSessionKey)).toEqual([]);
   expect(bodies.filter(isSessionKey)).toEqual([]);
 });
+
+test('a failed session registration offers Try again, which finishes the login', async ({
+  context,
+  popup,
+  stack,
+}) => {
+  // The worker's own request to Okto fails once the code is accepted, as a dropped connection would.
+  await context.route('**/api/oc/v1/authenticate', (route) => route.abort('connectionreset'));
+  const email = uniqueEmail();
+  await popup.getByRole('tab', { name: 'Email' }).click();
+  await popup.getByLabel('Email address').fill(email);
+  await popup.getByRole('button', { name: 'Send code' }).click();
+  await popup.getByLabel('Verification code').fill(await stack.latestCode(email));
+  await expect(popup.getByRole('heading', { name: 'Almost there' })).toBeVisible();
+  await expect(popup.getByRole('alert')).toHaveText(/Could not reach Okto at http:\/\/127\.0\.0\.1:\d+/);
+  await shot(popup, 'failed');
+  await context.unroute('**/api/oc/v1/authenticate');
+  await popup.getByRole('button', { name: 'Try again' }).click();
+  await expect(popup.getByTestId('user-swa')).toBeVisible();
+});
