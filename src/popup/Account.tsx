@@ -46,7 +46,9 @@ export function Account({
   return (
     <>
       <section class="card">
-        <p class="eyebrow">Logged in as {describeContact(account.contact)}</p>
+        <p class="eyebrow">
+          Logged in as <span class="eyebrow-value">{describeContact(account.contact)}</span>
+        </p>
         <h1 class="title">Your Okto wallet</h1>
         <dl class="facts">
           <dt>Wallet address</dt>

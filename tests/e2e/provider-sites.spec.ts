@@ -8,6 +8,7 @@ import {
   providerRequest,
   startDappServer,
 } from './dappServer.ts';
+import { screenshotPath } from './fixtures.ts';
 import { expect, signInWithEmail, test, uniqueEmail } from './stack.ts';
 
 let server: DappServer;
@@ -128,6 +129,7 @@ test('revoking a site in the popup emits accountsChanged([]) to its tabs and sto
   await expect(sites).toContainText(server.origin('127.0.0.1'));
   await expect(sites).toContainText(server.origin('localhost'));
   await expect(sites).toContainText(`Approved ${new Date().toLocaleDateString('en-US')}`);
+  await popup.screenshot({ path: screenshotPath('popup-connected-sites') });
 
   await popup.getByRole('button', { name: `Revoke ${server.origin('127.0.0.1')}` }).click();
   await expect(sites).not.toContainText(server.origin('127.0.0.1'));

@@ -8,6 +8,7 @@ import {
   providerRequest,
   startDappServer,
 } from './dappServer.ts';
+import { screenshotPath } from './fixtures.ts';
 import { expect, signInWithEmail, test } from './stack.ts';
 
 let server: DappServer;
@@ -65,6 +66,11 @@ test('a site approved once gets fresh tokens without a prompt, and they work at 
   const first = providerRequest(dapp, 'okto_requestAuthToken', [{ ttlSeconds: 60 }]);
   const approval = await approvalOpened;
   await expect(approval.getByTestId('approval-origin')).toHaveText(server.origin('127.0.0.1'));
+  await expect(approval.getByRole('button', { name: 'Approve' })).toBeEnabled();
+  await approval.screenshot({
+    path: screenshotPath('approval'),
+    clip: { x: 0, y: 0, width: 360, height: 600 },
+  });
   await answerApproval(approval, 'Approve');
   const token = (await first).result as Token;
   expect(token).toMatchObject({ userSWA, environment: 'local' });
