@@ -3,6 +3,7 @@ import type { Address, Hex } from 'viem';
 import type { OktoExchange } from '../okto/client.ts';
 import { isOktoEnvironment, type OktoEnvironment } from '../okto/environments.ts';
 import { BaseError } from '../okto/errors.ts';
+import { type JsonAnswer, NoAnswerError, sendJson } from '../okto/http.ts';
 import type {
   EmailResendData,
   EmailSendData,
@@ -107,27 +108,24 @@ export function createCompanionClient({
     let status = 0;
     let json: unknown;
     try {
-      let response: Response;
+      let answer: JsonAnswer;
       try {
-        response = await fetchFn(url, {
-          method,
-          headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
+        answer = await sendJson({ fetch: fetchFn, method, url, body, timeoutMs });
       } catch (cause) {
-        const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
+        if (!(cause instanceof NoAnswerError)) throw cause;
+        const timedOut = cause.kind === 'timeout';
         throw new CompanionError({
           code: timedOut ? 'companion_timeout' : 'companion_unreachable',
           status: 0,
           message: timedOut
             ? `The signing service at ${origin} did not answer in time. Try again.`
             : `Could not reach the signing service at ${origin}. Check that it is running and try again.`,
-          cause,
+          cause: cause.cause,
         });
       }
+      const { response } = answer;
       status = response.status;
-      json = await response.json().catch(() => undefined);
+      json = answer.json;
       if (!response.ok) {
         const parsed = v.safeParse(ErrorSchema, json);
         const retryAfter = parsed.success

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { Address, Hex } from 'viem';
 import { OktoApiError } from './errors.ts';
+import { type JsonAnswer, NoAnswerError, sendJson } from './http.ts';
 import type {
   EmailResendData,
   EmailSendData,
@@ -125,9 +126,6 @@ export function createOktoClient({
   ): Promise<v.InferOutput<schema>> {
     const url = `${base}${path}`;
     const started = performance.now();
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (authToken !== undefined) headers.Authorization = `Bearer ${authToken}`;
     let status = 0;
     let json: unknown;
     const report = (error?: OktoApiError, traceId?: string) =>
@@ -142,32 +140,31 @@ export function createOktoClient({
         error,
       });
     try {
-      let response: Response;
+      let answer: JsonAnswer;
       try {
-        response = await fetchFn(url, {
+        answer = await sendJson({
+          fetch: fetchFn,
           method,
-          headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
+          url,
+          body,
+          headers: authToken === undefined ? {} : { Authorization: `Bearer ${authToken}` },
+          timeoutMs,
         });
       } catch (cause) {
-        const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
-        throw new OktoApiError({ kind: timedOut ? 'timeout' : 'network', status: 0, url, cause });
+        if (!(cause instanceof NoAnswerError)) throw cause;
+        throw new OktoApiError({ kind: cause.kind, status: 0, url, cause: cause.cause });
       }
+      const { response, text } = answer;
       status = response.status;
-      const text = await response.text().catch(() => '');
-      try {
-        json = JSON.parse(text);
-      } catch (cause) {
+      json = answer.json;
+      if (json === undefined)
         throw new OktoApiError({
           kind: response.ok ? 'invalid-response' : 'rejected',
           status,
           url,
           details: response.ok ? 'the body is not JSON' : text.slice(0, 200) || undefined,
           retryAfter: retryAfterSeconds(response),
-          cause,
         });
-      }
       const failure = v.safeParse(ErrorEnvelopeSchema, json);
       if (!response.ok || failure.success) {
         const e = failure.success ? failure.output.error : undefined;
