@@ -110,6 +110,39 @@ export function pageEvents(page: Page): Promise<[string, unknown][]> {
 
 export { expect };
 
+/**
+ * Serves the test dApp for the tests of one spec file: started before the first test, closed after the
+ * last. Read it inside tests and hooks, not at the top level.
+ */
+export function serveDapp(t: {
+  beforeAll(hook: () => Promise<void>): void;
+  afterAll(hook: () => Promise<void>): void;
+}): Omit<DappServer, 'close'> {
+  let server: DappServer | undefined;
+  t.beforeAll(async () => {
+    server = await startDappServer();
+  });
+  t.afterAll(async () => {
+    await server?.close();
+  });
+  const started = () => {
+    if (!server) throw new Error('the dApp server starts before the first test');
+    return server;
+  };
+  return { origin: (host) => started().origin(host), url: (host, path) => started().url(host, path) };
+}
+
+/** Opens the dApp at `url` and approves it through the approval window; returns the page. */
+export async function openApprovedDapp(context: BrowserContext, url: string): Promise<Page> {
+  const dapp = await context.newPage();
+  await dapp.goto(url);
+  const opened = nextApprovalWindow(context);
+  const answer = providerRequest(dapp, 'eth_requestAccounts');
+  await answerApproval(await opened, 'Approve');
+  expect((await answer).result).toHaveLength(1);
+  return dapp;
+}
+
 /** Clicks Approve or Reject in an approval window and waits for the window to close (it closes itself). */
 export async function answerApproval(window: Page, button: 'Approve' | 'Reject'): Promise<void> {
   const closed = window.waitForEvent('close');

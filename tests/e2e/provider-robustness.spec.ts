@@ -1,20 +1,14 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import {
   answerApproval,
-  type DappServer,
   nextApprovalWindow,
+  openApprovedDapp,
   providerRequest,
-  startDappServer,
+  serveDapp,
 } from './dappServer.ts';
 import { expect, signInWithEmail, test } from './stack.ts';
 
-let server: DappServer;
-test.beforeAll(async () => {
-  server = await startDappServer();
-});
-test.afterAll(async () => {
-  await server.close();
-});
+const server = serveDapp(test);
 
 /**
  * Stops the extension's worker like `stopServiceWorker` (swControl.ts), but waits for the `stopped`
@@ -44,16 +38,6 @@ async function stopWorkerSeenStopped(context: BrowserContext, extensionId: strin
   }
 }
 
-async function openApprovedDapp(context: BrowserContext, host: '127.0.0.1' | 'localhost'): Promise<Page> {
-  const dapp = await context.newPage();
-  await dapp.goto(server.url(host));
-  const opened = nextApprovalWindow(context);
-  const answer = providerRequest(dapp, 'eth_requestAccounts');
-  await answerApproval(await opened, 'Approve');
-  expect((await answer).result).toHaveLength(1);
-  return dapp;
-}
-
 test('1,000 malformed messages from a page leave the wallet working and leak nothing', async ({
   context,
   popup,
@@ -61,7 +45,7 @@ test('1,000 malformed messages from a page leave the wallet working and leak not
 }) => {
   const userSWA = await signInWithEmail(popup, stack);
   // Approved, so that a leak (a token or the address answered to junk) would show.
-  const dapp = await openApprovedDapp(context, '127.0.0.1');
+  const dapp = await openApprovedDapp(context, server.url('127.0.0.1'));
   const seen = await dapp.evaluate(async () => {
     const answers: unknown[] = [];
     window.addEventListener('message', (e) => {
@@ -168,7 +152,7 @@ test('concurrent requests from several tabs are all answered, and one approval s
   expect(windows).toHaveLength(1);
   for (const token of tokens) expect(token.result).toMatchObject({ userSWA });
 
-  await openApprovedDapp(context, 'localhost');
+  await openApprovedDapp(context, server.url('localhost'));
   const burst = await Promise.all(
     tabs.flatMap((tab) =>
       Array.from({ length: 20 }, (_, i) =>
@@ -248,7 +232,7 @@ test('events still reach a site after the worker restarted', async ({
   extensionId,
 }) => {
   await signInWithEmail(popup, stack);
-  const dapp = await openApprovedDapp(context, '127.0.0.1');
+  const dapp = await openApprovedDapp(context, server.url('127.0.0.1'));
   await stopWorkerSeenStopped(context, extensionId);
   await popup.reload(); // wakes the new worker, which knows the site's tab from session storage
   await popup.getByRole('button', { name: `Revoke ${server.origin('127.0.0.1')}` }).click();

@@ -1,34 +1,17 @@
-import type { BrowserContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { LocalStack } from '../../src/cli/localStack.ts';
 import {
   answerApproval,
-  type DappServer,
   nextApprovalWindow,
+  openApprovedDapp,
   pageEvents,
   providerRequest,
-  startDappServer,
+  serveDapp,
 } from './dappServer.ts';
 import { screenshotPath } from './fixtures.ts';
 import { expect, signInWithEmail, test, uniqueEmail } from './stack.ts';
 
-let server: DappServer;
-test.beforeAll(async () => {
-  server = await startDappServer();
-});
-test.afterAll(async () => {
-  await server.close();
-});
-
-/** Opens the test dApp on `host` and approves it through the approval window. */
-async function openApprovedDapp(context: BrowserContext, host: '127.0.0.1' | 'localhost'): Promise<Page> {
-  const dapp = await context.newPage();
-  await dapp.goto(server.url(host));
-  const opened = nextApprovalWindow(context);
-  const answer = providerRequest(dapp, 'eth_requestAccounts');
-  await answerApproval(await opened, 'Approve');
-  expect((await answer).result).toHaveLength(1);
-  return dapp;
-}
+const server = serveDapp(test);
 
 /** Logs in inside a window the worker opened for a pending request (its tab moves on to the approval). */
 async function logInInPendingWindow(window: Page, stack: LocalStack) {
@@ -41,7 +24,7 @@ async function logInInPendingWindow(window: Page, stack: LocalStack) {
 
 test('two origins are isolated: approving one gives the other nothing', async ({ context, popup, stack }) => {
   const userSWA = await signInWithEmail(popup, stack);
-  const a = await openApprovedDapp(context, '127.0.0.1');
+  const a = await openApprovedDapp(context, server.url('127.0.0.1'));
   const b = await context.newPage();
   await b.goto(server.url('localhost'));
   expect(await providerRequest(b, 'eth_accounts')).toEqual({ result: [] });
@@ -67,7 +50,7 @@ test('a cross-origin iframe is its own origin: it does not inherit the approval 
   stack,
 }) => {
   await signInWithEmail(popup, stack);
-  const top = await openApprovedDapp(context, '127.0.0.1');
+  const top = await openApprovedDapp(context, server.url('127.0.0.1'));
   await top.goto(server.url('127.0.0.1', `/frame?src=${encodeURIComponent(server.url('localhost'))}`));
   const frame = top.frames().find((f) => f.url().startsWith(server.origin('localhost')));
   if (!frame) throw new Error('the cross-origin frame did not load');
@@ -107,7 +90,7 @@ test('a sandboxed frame (opaque origin) is refused with 4100, even on an approve
   stack,
 }) => {
   await signInWithEmail(popup, stack);
-  const top = await openApprovedDapp(context, '127.0.0.1');
+  const top = await openApprovedDapp(context, server.url('127.0.0.1'));
   await top.goto(server.url('127.0.0.1', `/sandboxed?src=${encodeURIComponent(server.url('127.0.0.1'))}`));
   const frame = top.frames().find((f) => f !== top.mainFrame());
   if (!frame) throw new Error('the sandboxed frame did not load');
@@ -123,8 +106,8 @@ test('revoking a site in the popup emits accountsChanged([]) to its tabs and sto
   stack,
 }) => {
   await signInWithEmail(popup, stack);
-  const dapp = await openApprovedDapp(context, '127.0.0.1');
-  const other = await openApprovedDapp(context, 'localhost');
+  const dapp = await openApprovedDapp(context, server.url('127.0.0.1'));
+  const other = await openApprovedDapp(context, server.url('localhost'));
   const sites = popup.getByTestId('connected-sites');
   await expect(sites).toContainText(server.origin('127.0.0.1'));
   await expect(sites).toContainText(server.origin('localhost'));
@@ -150,7 +133,7 @@ test('a site can revoke its own permission with wallet_revokePermissions', async
   stack,
 }) => {
   await signInWithEmail(popup, stack);
-  const dapp = await openApprovedDapp(context, '127.0.0.1');
+  const dapp = await openApprovedDapp(context, server.url('127.0.0.1'));
   expect(await providerRequest(dapp, 'wallet_revokePermissions', [{ eth_accounts: {} }])).toEqual({
     result: null,
   });
@@ -191,7 +174,7 @@ test('logging out and in again tells connected sites: disconnect, accountsChange
 }) => {
   const email = uniqueEmail();
   const userSWA = await signInWithEmail(popup, stack, email);
-  const dapp = await openApprovedDapp(context, '127.0.0.1');
+  const dapp = await openApprovedDapp(context, server.url('127.0.0.1'));
   const stranger = await context.newPage();
   await stranger.goto(server.url('localhost'));
   expect(await providerRequest(stranger, 'eth_accounts')).toEqual({ result: [] });

@@ -1,23 +1,10 @@
 import { numberToHex } from 'viem';
 import { environments } from '../../src/okto/environments.ts';
-import {
-  answerApproval,
-  type DappServer,
-  nextApprovalWindow,
-  pageEvents,
-  providerRequest,
-  startDappServer,
-} from './dappServer.ts';
+import { answerApproval, nextApprovalWindow, pageEvents, providerRequest, serveDapp } from './dappServer.ts';
 import { screenshotPath } from './fixtures.ts';
 import { expect, signInWithEmail, test } from './stack.ts';
 
-let server: DappServer;
-test.beforeAll(async () => {
-  server = await startDappServer();
-});
-test.afterAll(async () => {
-  await server.close();
-});
+const server = serveDapp(test);
 
 const LOCAL_CHAIN_ID = numberToHex(environments.local.chainId);
 
