@@ -16,7 +16,7 @@ export function isUuidV4(value: string): boolean {
 /**
  * The session nonce as `bytes32`: the UUID's 16 bytes as a big-endian integer, left-padded.
  * @example nonceToBytes32('3fa85f64-5717-4562-b3fc-2c963f66afa6')
- * // '0x000000000000000000000000000000003fa85f6457174562b3fc2c963f66afa6'
+ * // '0x000000000000000000000000000000003fa85f6457174562b3fc2c963f66afa6' (the spec's example nonce, not a key)
  */
 export function nonceToBytes32(uuid: string): Hex {
   if (!isUuid(uuid)) throw new TypeError(`nonce must be a UUID, got ${JSON.stringify(uuid)}`);
