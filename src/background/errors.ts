@@ -46,13 +46,13 @@ export function toUserError(error: unknown): UserError {
         message: `Too many attempts. Wait ${error.retryAfter ?? 60} seconds and try again.`,
         retryAfter: error.retryAfter,
       };
-    const known = error.oktoDetails ? OKTO_DETAILS[error.oktoDetails] : undefined;
+    const known = error.details ? OKTO_DETAILS[error.details] : undefined;
     if (known) return known;
     if (error.kind === 'network' || error.kind === 'timeout')
       return { code: `okto_${error.kind}`, message: error.shortMessage };
     return {
       code: 'okto_error',
-      message: `Okto could not complete the request${error.oktoDetails ? ` (${error.oktoDetails})` : ''}. Try again.`,
+      message: `Okto could not complete the request${error.details ? ` (${error.details})` : ''}. Try again.`,
     };
   }
   return { code: 'internal', message: 'Something went wrong inside the extension. Try again.' };

@@ -311,7 +311,7 @@ export class LoginFlow {
           await this.#endSession({
             step: 'expired',
             contact: account.contact,
-            notice: `Okto no longer accepts this session${error.oktoDetails ? ` (${error.oktoDetails})` : ''}. Log in again.`,
+            notice: `Okto no longer accepts this session${error.details ? ` (${error.details})` : ''}. Log in again.`,
           });
           return;
         }

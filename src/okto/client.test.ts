@@ -96,7 +96,7 @@ describe('Okto HTTP client', () => {
       kind: 'rejected',
       status: 422,
       errorCode: '422',
-      oktoDetails: 'invalid otp',
+      details: 'invalid otp',
       traceId: 'f00d',
     });
     expect(exchanges[0]?.error).toBe(error);
@@ -107,7 +107,7 @@ describe('Okto HTTP client', () => {
     expect(await failure(client.verifySession('x'))).toMatchObject({
       kind: 'status-error',
       status: 200,
-      oktoDetails: 'nope',
+      details: 'nope',
     });
   });
 
@@ -124,7 +124,7 @@ describe('Okto HTTP client', () => {
     expect(await failure(client.authenticate({} as never))).toMatchObject({
       status: 400,
       errorCode: '-32603',
-      oktoDetails: 'error with downstream service',
+      details: 'error with downstream service',
     });
   });
 

@@ -52,12 +52,12 @@ export class OktoApiError extends BaseError {
   readonly errorCode?: string;
   readonly traceId?: string;
   readonly retryAfter?: number;
-  /** Okto's `details` string (e.g. `invalid otp`), kept apart from the readable message. */
-  readonly oktoDetails?: string;
+  /** Okto's `details` string exactly as it sent it (e.g. `invalid otp`), apart from the readable message. */
+  declare readonly details?: string;
 
   constructor(p: OktoApiErrorParameters) {
     super(p.message ?? defaultMessage(p), {
-      details: [p.details, p.traceId && `trace_id ${p.traceId}`].filter(Boolean).join('; ') || undefined,
+      details: p.details,
       cause: p.cause,
     });
     this.kind = p.kind;
@@ -66,7 +66,6 @@ export class OktoApiError extends BaseError {
     this.errorCode = p.errorCode;
     this.traceId = p.traceId;
     this.retryAfter = p.retryAfter;
-    this.oktoDetails = p.details;
   }
 }
 

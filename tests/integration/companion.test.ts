@@ -213,14 +213,14 @@ describe('the emulator rejects a companion-built body altered after signing', ()
     ]) {
       const error = await rejection(() => okto.sendEmailOtp({ ...body, data }));
       expect(error.status).toBe(422);
-      expect(error.oktoDetails).toBe('client signature invalid');
+      expect(error.details).toBe('client signature invalid');
     }
     // Nor does a genuine signature carry over to other data.
     const other = await signEmailSend({ email: `other-${email}` });
     const error = await rejection(() =>
       okto.sendEmailOtp({ ...body, client_signature: other.client_signature }),
     );
-    expect(error.oktoDetails).toBe('client signature invalid');
+    expect(error.details).toBe('client signature invalid');
     // The untouched body still works: the failures above are the alterations'.
     expect((await okto.sendEmailOtp(body)).token).toBeTruthy();
   });

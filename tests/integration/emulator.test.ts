@@ -225,8 +225,8 @@ async function expectOktoError(call: Promise<unknown>, expected: ExpectedError):
   expect(error).toBeInstanceOf(OktoApiError);
   const apiError = error as OktoApiError;
   expect(apiError.status).toBe(expected.status);
-  if (typeof expected.details === 'string') expect(apiError.oktoDetails).toBe(expected.details);
-  else expect(apiError.oktoDetails).toMatch(expected.details);
+  if (typeof expected.details === 'string') expect(apiError.details).toBe(expected.details);
+  else expect(apiError.details).toMatch(expected.details);
   if (expected.errorCode !== undefined) expect(apiError.errorCode).toBe(expected.errorCode);
   return apiError;
 }
