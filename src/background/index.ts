@@ -13,7 +13,6 @@ import { createActivityLog } from './activityLog.ts';
 import { toUserError } from './errors.ts';
 import { LoginFlow } from './loginFlow.ts';
 import { installProvider } from './provider/index.ts';
-import * as sitePermissions from './provider/permissions.ts';
 import { idbStore } from './store.ts';
 import { createVault } from './vault.ts';
 
@@ -134,7 +133,7 @@ async function handleDevtoolsMessage(
         const entries = activityLog.list({ tabId: request.tabId });
         const origin =
           request.origin ?? [...entries].reverse().find((e) => e.tabId === request.tabId && e.origin)?.origin;
-        const connected = origin === undefined ? undefined : await sitePermissions.isConnected(origin);
+        const connected = origin === undefined ? undefined : await provider.permissions.isConnected(origin);
         return {
           ok: true,
           view: await flow.view(),
@@ -152,7 +151,7 @@ async function handleDevtoolsMessage(
         activityLog.clear();
         return { ok: true };
       case 'devtools/revokeOrigin':
-        await sitePermissions.revoke(request.origin);
+        await provider.permissions.revoke(request.origin);
         return { ok: true };
     }
   } catch (error) {

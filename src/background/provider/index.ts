@@ -4,7 +4,7 @@ import type { ActivityLog } from '../activityLog.ts';
 import type { KeyValueStore } from '../store.ts';
 import { createApprovals } from './approvals.ts';
 import { createEventTargets } from './eventTargets.ts';
-import { permissions } from './permissions.ts';
+import { createPermissions, type Permissions } from './permissions.ts';
 import { createRateLimiter } from './rateLimit.ts';
 import { createProviderRouter, type ProviderFlow } from './router.ts';
 
@@ -27,6 +27,8 @@ export type InstalledProvider = {
   ): Promise<unknown> | undefined;
   /** To be called with every login view: drives accountsChanged, connect, disconnect. */
   viewChanged(view: LoginView): void;
+  /** The approved sites, for the popup's and DevTools' views of them. */
+  permissions: Permissions;
 };
 
 const FORBIDDEN = { ok: false, error: { code: 'forbidden', message: 'Not allowed.' } } as const;
@@ -37,7 +39,7 @@ const FORBIDDEN = { ok: false, error: { code: 'forbidden', message: 'Not allowed
  * that woke it (a closed approval window, a closed tab).
  */
 export function installProvider({ flow, activityLog, store }: InstallProviderParameters): InstalledProvider {
-  const sites = permissions();
+  const sites = createPermissions({ store });
   const approvals = createApprovals();
   const targets = createEventTargets();
   const router = createProviderRouter({
@@ -76,5 +78,6 @@ export function installProvider({ flow, activityLog, store }: InstallProviderPar
     viewChanged(view) {
       void router.viewChanged(view).catch(() => {});
     },
+    permissions: sites,
   };
 }

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { Address } from 'viem';
-import { idbStore, type KeyValueStore } from '../store.ts';
+import type { KeyValueStore } from '../store.ts';
 
 // Which web origins the user approved: they may read the wallet address and get Okto auth tokens.
 // An approval belongs to the Okto user who gave it; when another user logs in, earlier approvals lapse.
@@ -135,20 +135,3 @@ export function createPermissions({
   return self;
 }
 
-let shared: Permissions | undefined;
-
-/** The worker's one permissions store (IndexedDB), shared by the provider router, the popup and DevTools. */
-export function permissions(): Permissions {
-  shared ??= createPermissions({ store: idbStore() });
-  return shared;
-}
-
-/** Whether `origin` (e.g. `https://app.example`) is an approved site. */
-export const isConnected = (origin: string): Promise<boolean> => permissions().isConnected(origin);
-/** All approved sites with the date each was approved, most recent first. */
-export const list = (): Promise<SitePermission[]> => permissions().list();
-/**
- * Revokes `origin`: it gets no address and no tokens until approved again. The provider router
- * hears it and sends `accountsChanged([])` to that site's open tabs.
- */
-export const revoke = (origin: string): Promise<boolean> => permissions().revoke(origin);
