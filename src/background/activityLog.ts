@@ -2,26 +2,9 @@
 // requests of dApps. The DevTools panel shows it. Everything is redacted when recorded, so no code,
 // no full token and no full contact is ever kept, let alone shown.
 
-export type ActivityEntry = {
-  id: number;
-  /** Unix ms. */
-  at: number;
-  kind: 'okto' | 'companion' | 'provider';
-  /** Provider requests: the tab and origin that asked. */
-  tabId?: number;
-  origin?: string;
-  /** HTTP method, or the provider method (`okto_requestAuthToken`). */
-  method: string;
-  url?: string;
-  status?: number;
-  durationMs: number;
-  traceId?: string;
-  /** Redacted request body or provider params. */
-  request?: unknown;
-  /** Redacted response body or provider result. */
-  response?: unknown;
-  error?: { message: string; code?: string | number };
-};
+import type { ActivityEntry } from '../messages/devtools.ts';
+
+export type { ActivityEntry };
 
 export type ActivityLog = {
   record(entry: Omit<ActivityEntry, 'id' | 'at'> & { at?: number }): ActivityEntry;

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import type { ActivityEntry } from '../background/activityLog.ts';
 import type { LoginView, UserError } from './login.ts';
 
 // The contract between the DevTools panel and the service worker: `devtools/*` requests (accepted
@@ -7,7 +6,27 @@ import type { LoginView, UserError } from './login.ts';
 // Everything the panel receives is already redacted, except the token of `devtools/mintToken`, which
 // the developer asked for in their own DevTools.
 
-export type { ActivityEntry };
+/** One entry of the worker's activity log: a call to Okto or the companion, or a dApp's provider request, redacted. */
+export type ActivityEntry = {
+  id: number;
+  /** Unix ms. */
+  at: number;
+  kind: 'okto' | 'companion' | 'provider';
+  /** Provider requests: the tab and origin that asked. */
+  tabId?: number;
+  origin?: string;
+  /** HTTP method, or the provider method (`okto_requestAuthToken`). */
+  method: string;
+  url?: string;
+  status?: number;
+  durationMs: number;
+  traceId?: string;
+  /** Redacted request body or provider params. */
+  request?: unknown;
+  /** Redacted response body or provider result. */
+  response?: unknown;
+  error?: { message: string; code?: string | number };
+};
 
 /** The name of the long-lived port from the panel to the worker. */
 export const DEVTOOLS_PORT = 'okto-devtools';
