@@ -1,3 +1,4 @@
+import './curveWindow.ts';
 import * as v from 'valibot';
 import browser from 'webextension-polyfill';
 import {
@@ -14,6 +15,7 @@ import { toUserError } from './errors.ts';
 import { LoginFlow } from './loginFlow.ts';
 import { installProvider } from './provider/index.ts';
 import { idbStore } from './store.ts';
+import { createTokenLedger } from './tokenLedger.ts';
 import { createVault } from './vault.ts';
 
 // The service worker's wiring: one LoginFlow over IndexedDB, a message router for extension pages,
@@ -27,11 +29,14 @@ const VERIFY_ON_START_AFTER_MS = 10 * 60_000;
 
 const bootId = crypto.randomUUID();
 const store = idbStore();
+/** Until when the tokens handed to each site (and DevTools) stay valid: Okto cannot revoke them. */
+const ledger = createTokenLedger({ store });
 /** Every HTTP exchange and provider request, redacted, for the DevTools panel. */
 const activityLog = createActivityLog({ limit: ACTIVITY_LIMIT, storage: browser.storage.session });
 const flow = new LoginFlow({
   store,
   vault: createVault(store),
+  ledger,
   onViewChanged: viewChanged,
   onExchange: ({ service, method, url, status, durationMs, traceId, requestBody, responseBody, error }) =>
     activityLog.record({
@@ -48,7 +53,7 @@ const flow = new LoginFlow({
 });
 
 /** dApps' provider requests, site approvals and connected sites. */
-const provider = installProvider({ flow, activityLog, store });
+const provider = installProvider({ flow, activityLog, store, ledger });
 
 function viewChanged(view: LoginView): void {
   provider.viewChanged(view);
@@ -144,7 +149,7 @@ async function handleDevtoolsMessage(
         };
       }
       case 'devtools/mintToken': {
-        const { authToken, expiresAt } = await flow.mintAuthToken(request.ttlSeconds);
+        const { authToken, expiresAt } = await flow.mintAuthToken(request.ttlSeconds, 'devtools');
         return { ok: true, token: authToken, expiresAt };
       }
       case 'devtools/clearLog':
@@ -214,7 +219,10 @@ browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === VERIFY_ALARM || alarm.name === EXPIRY_ALARM) void flow.checkSession();
 });
 
-// On every start: continue an interrupted flow, then check the session with Okto if it is stale.
+// On every start: read what a dApp's first request needs (the session key is opened by resume), continue
+// an interrupted flow, then check the session with Okto if it is stale.
+ledger.warm();
+provider.permissions.list().catch(() => {});
 const ready = flow.resume().then(async (view) => {
   if (view.step !== 'signedIn') return;
   await scheduleAlarms(view);

@@ -1,12 +1,13 @@
-import type { Address } from 'viem';
-import type {
-  AccountView,
-  Contact,
-  LoginResponse,
-  LoginView,
-  Settings,
-  SettingsResponse,
-  UserError,
+import type { Address, Hex } from 'viem';
+import {
+  type AccountView,
+  type Contact,
+  insecureUrlProblem,
+  type LoginResponse,
+  type LoginView,
+  type Settings,
+  type SettingsResponse,
+  type UserError,
 } from '../messages/login.ts';
 import { createAuthTokenSigner } from '../okto/authToken.ts';
 import { createOktoClient, type OktoExchange } from '../okto/client.ts';
@@ -22,7 +23,8 @@ import { createSessionKey } from '../okto/sessionKey.ts';
 import { privateKeySigner } from '../okto/signer.ts';
 import { createCompanionClient } from './companionClient.ts';
 import { FlowError, toUserError } from './errors.ts';
-import type { KeyValueStore } from './store.ts';
+import type { KeyValueStore, StoreWrite } from './store.ts';
+import type { TokenAudience, TokenLedger } from './tokenLedger.ts';
 import type { Vault } from './vault.ts';
 
 /** The defaults of a fresh install: the local stack that `npm start` runs. */
@@ -62,7 +64,7 @@ type CodeSentRecord = {
 
 /** What is persisted: the view plus what the worker needs to continue (never a secret; those are in the vault). */
 type FlowRecord =
-  | { step: 'signedOut'; notice?: string }
+  | { step: 'signedOut'; notice?: string; tokensValidUntil?: number }
   | ({ step: 'codeSent' | 'verifying' } & CodeSentRecord)
   | { step: 'registering'; contact: Contact; target: FlowTarget }
   | { step: 'failed'; contact: Contact; target: FlowTarget; error: UserError }
@@ -80,6 +82,8 @@ export type LoginFlowDependencies = {
   /** Called after every HTTP exchange with Okto or the companion (for the DevTools log). */
   onExchange?: (exchange: OktoExchange & { service: 'okto' | 'companion' }) => void;
   timeoutMs?: number;
+  /** Where tokens handed out of the worker are remembered, so that Log out can say until when they work. */
+  ledger?: TokenLedger;
 };
 
 /** A freshly minted auth token for the signed-in session. */
@@ -92,12 +96,12 @@ export type MintedAuthToken = { authToken: string; expiresAt: number; account: A
  * authenticate) are never retried automatically.
  */
 export class LoginFlow {
-  readonly #deps: Required<Omit<LoginFlowDependencies, 'onExchange'>> &
-    Pick<LoginFlowDependencies, 'onExchange'>;
+  readonly #deps: Required<Omit<LoginFlowDependencies, 'onExchange' | 'ledger'>> &
+    Pick<LoginFlowDependencies, 'onExchange' | 'ledger'>;
   #record: Promise<FlowRecord> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   /** See {@link LoginFlow.#tokenSigner}. */
-  #signer: { sessionPublicKey: string; sign: (expireAt: number) => Promise<string> } | undefined;
+  #signer: { sessionPublicKey: string; sign: Promise<(expireAt: number) => Promise<string>> } | undefined;
 
   constructor(deps: LoginFlowDependencies) {
     this.#deps = {
@@ -225,8 +229,10 @@ export class LoginFlow {
         await this.#save({ ...record, ...failure, step: 'codeSent' });
         throw new FlowError(failure.error.code, failure.error.message, failure.error.retryAfter);
       }
-      await this.#deps.vault.seal(ID_TOKEN, idToken);
-      await this.#save({ step: 'registering', contact: record.contact, target: record.target });
+      // The id token lands with the step that needs it, or neither does.
+      await this.#save({ step: 'registering', contact: record.contact, target: record.target }, [
+        await this.#deps.vault.sealing(ID_TOKEN, idToken),
+      ]);
       await this.#register();
     });
   }
@@ -247,14 +253,19 @@ export class LoginFlow {
       const record = await this.#load();
       if (record.step === 'signedIn')
         throw new FlowError('signed_in', 'You are logged in. Use Log out instead.');
-      await this.#deps.vault.remove(ID_TOKEN);
-      await this.#save({ step: 'signedOut' });
+      await this.#save({ step: 'signedOut' }, [this.#deps.vault.removing(ID_TOKEN)]);
     });
   }
 
   /** Deletes the session key and all session state. */
   logout(): Promise<LoginResponse> {
-    return this.#action(() => this.#endSession({ step: 'signedOut' }));
+    return this.#action(async () => {
+      // Okto cannot revoke tokens: the signed-out view says until when those already handed out work.
+      const tokensValidUntil = await this.#deps.ledger?.latest().catch(() => undefined);
+      await this.#endSession(
+        tokensValidUntil === undefined ? { step: 'signedOut' } : { step: 'signedOut', tokensValidUntil },
+      );
+    });
   }
 
   /**
@@ -279,6 +290,22 @@ export class LoginFlow {
         });
       else if (record.step === 'signedIn' && this.#isPastExpiry(record.account))
         await this.#expire(record.account);
+      else if (record.step === 'signedIn') {
+        // Opens the key now: a missing or unreadable one ends the session with a notice at once, and a
+        // stopped worker woken by a dApp's token request finds its signer ready (or nearly).
+        try {
+          await this.#tokenSigner(record.account);
+        } catch (error) {
+          if (!(error instanceof SessionKeyUnusableError)) throw error;
+          await this.#endSession(keyLostRecord(record.account));
+        }
+      } else if (record.step === 'signedOut' || record.step === 'expired') {
+        // Secrets left by an older version, which ended sessions in several writes.
+        await this.#deps.store.write([
+          this.#deps.vault.removing(SESSION_KEY),
+          this.#deps.vault.removing(ID_TOKEN),
+        ]);
+      }
       return this.view();
     });
   }
@@ -296,7 +323,14 @@ export class LoginFlow {
         await this.#expire(account);
         return;
       }
-      const { authToken } = await this.#mint(account, 300);
+      let authToken: string;
+      try {
+        ({ authToken } = await this.#mint(account, 300));
+      } catch (error) {
+        if (!(error instanceof SessionKeyUnusableError)) throw error;
+        await this.#endSession(keyLostRecord(account));
+        return;
+      }
       try {
         const info = await this.#clients(record.target).okto.verifySession(authToken);
         if (info.user_swa !== account.userSWA || info.client_swa !== account.clientSWA)
@@ -321,15 +355,36 @@ export class LoginFlow {
     });
   }
 
-  /** Mints an Okto auth token with the session key, which never leaves this worker. */
-  async mintAuthToken(ttlSeconds = DEFAULT_AUTH_TOKEN_TTL_SECONDS): Promise<MintedAuthToken> {
+  /**
+   * Mints an Okto auth token with the session key, which never leaves this worker. With `audience`
+   * (a site's origin, or `devtools`), the token leaves the extension: the ledger remembers until when
+   * it works, before it is handed out.
+   */
+  async mintAuthToken(
+    ttlSeconds = DEFAULT_AUTH_TOKEN_TTL_SECONDS,
+    audience?: TokenAudience,
+  ): Promise<MintedAuthToken> {
     const record = await this.#load();
     if (record.step !== 'signedIn') throw new FlowError('signed_out', 'Log in to Okto first.');
-    if (this.#isPastExpiry(record.account)) {
-      await this.#exclusive(() => this.#expire(record.account));
+    const { account } = record;
+    if (this.#isPastExpiry(account)) {
+      await this.#exclusive(() => this.#expire(account));
       throw new FlowError('session_expired', 'Your Okto session has ended. Log in again.');
     }
-    return this.#mint(record.account, ttlSeconds);
+    let minted: MintedAuthToken;
+    try {
+      minted = await this.#mint(account, ttlSeconds);
+    } catch (error) {
+      if (!(error instanceof SessionKeyUnusableError)) throw error;
+      await this.#exclusive(async () => {
+        const current = await this.#load();
+        if (current.step === 'signedIn' && current.account.sessionPublicKey === account.sessionPublicKey)
+          await this.#endSession(keyLostRecord(account));
+      });
+      throw new FlowError('session_missing', KEY_LOST_MESSAGE);
+    }
+    if (audience !== undefined) await this.#deps.ledger?.handedOut(audience, minted.expiresAt);
+    return minted;
   }
 
   async #mint(account: AccountView, ttlSeconds: number): Promise<MintedAuthToken> {
@@ -342,17 +397,28 @@ export class LoginFlow {
   /**
    * The token minter of the current session key. dApps mint a token per request, so the key is
    * opened from the vault once and its minter kept in the worker's memory (gone when the worker
-   * stops, dropped when the session ends), instead of an IndexedDB read, a decryption and a public-key
-   * derivation per token.
+   * stops, dropped when the session ends), instead of an IndexedDB read and a decryption per token.
+   * The public key is the account's, so none is derived: on a cold worker that derivation cost more
+   * than everything else of a token request.
+   * @throws {SessionKeyUnusableError} when the key is missing or cannot be decrypted.
    */
-  async #tokenSigner(account: AccountView): Promise<(expireAt: number) => Promise<string>> {
+  #tokenSigner(account: AccountView): Promise<(expireAt: number) => Promise<string>> {
     const cached = this.#signer;
     if (cached?.sessionPublicKey === account.sessionPublicKey) return cached.sign;
-    const sessionPrivateKey = await this.#deps.vault.open(SESSION_KEY);
-    if (!sessionPrivateKey)
-      throw new FlowError('session_missing', 'The session key is missing. Log in again.');
-    const sign = createAuthTokenSigner(sessionPrivateKey as `0x${string}`);
+    const sign = this.#deps.vault.open(SESSION_KEY).then(
+      (sessionPrivateKey) => {
+        if (!sessionPrivateKey) throw new SessionKeyUnusableError('missing');
+        return createAuthTokenSigner(sessionPrivateKey as Hex, account.sessionPublicKey);
+      },
+      (cause: unknown) => {
+        throw new SessionKeyUnusableError('unreadable', cause);
+      },
+    );
+    // Set before anything is awaited, so that concurrent requests share one opening.
     this.#signer = { sessionPublicKey: account.sessionPublicKey, sign };
+    sign.catch(() => {
+      if (this.#signer?.sign === sign) this.#signer = undefined;
+    });
     return sign;
   }
 
@@ -369,17 +435,20 @@ export class LoginFlow {
             }),
           );
     const now = this.#deps.now();
-    await this.#deps.vault.remove(ID_TOKEN);
-    await this.#save({
-      step: 'codeSent',
-      contact,
-      token: sent.token,
-      sentAt: now,
-      expiresAt: now + OTP_LIFETIME_SECONDS * 1000,
-      resendAt: now + RESEND_COOLDOWN_MS,
-      attemptsLeft: OTP_ATTEMPTS,
-      target,
-    });
+    const removeIdToken = this.#deps.vault.removing(ID_TOKEN);
+    await this.#save(
+      {
+        step: 'codeSent',
+        contact,
+        token: sent.token,
+        sentAt: now,
+        expiresAt: now + OTP_LIFETIME_SECONDS * 1000,
+        resendAt: now + RESEND_COOLDOWN_MS,
+        attemptsLeft: OTP_ATTEMPTS,
+        target,
+      },
+      [removeIdToken],
+    );
   }
 
   async #register(): Promise<void> {
@@ -414,25 +483,31 @@ export class LoginFlow {
           sessionDataUserSignature,
         }),
       );
-      // The key is sealed before the state says signed in, so a stop in between never leaves a
-      // signed-in state without its key.
-      await this.#deps.vault.seal(SESSION_KEY, key.privateKey);
-      await this.#deps.vault.remove(ID_TOKEN);
-      await this.#save({
-        step: 'signedIn',
-        target,
-        account: {
-          userSWA: registered.userSWA,
-          clientSWA: registered.clientSWA,
-          sessionExpiry: registered.sessionExpiry,
-          sessionAddress: key.address,
-          sessionPublicKey: key.publicKey,
-          environment: target.environment,
-          oktoBaseUrl: target.oktoBaseUrl,
-          contact,
-          signedInAt: this.#deps.now(),
+      // The key, the signed-in state and the id token's removal land in one transaction: a stop at
+      // any point leaves either a registration to retry or a session with its key, never half of each.
+      const sealKey = await this.#deps.vault.sealing(SESSION_KEY, key.privateKey);
+      await this.#save(
+        {
+          step: 'signedIn',
+          target,
+          account: {
+            userSWA: registered.userSWA,
+            clientSWA: registered.clientSWA,
+            sessionExpiry: registered.sessionExpiry,
+            sessionAddress: key.address,
+            sessionPublicKey: key.publicKey,
+            environment: target.environment,
+            oktoBaseUrl: target.oktoBaseUrl,
+            contact,
+            signedInAt: this.#deps.now(),
+          },
         },
-      });
+        [sealKey, this.#deps.vault.removing(ID_TOKEN)],
+      );
+      this.#signer = {
+        sessionPublicKey: key.publicKey,
+        sign: Promise.resolve(createAuthTokenSigner(key.privateKey, key.publicKey)),
+      };
     } catch (error) {
       const userError = toUserError(error);
       if (userError.code === 'login_lost') await this.#save({ step: 'signedOut', notice: userError.message });
@@ -443,6 +518,11 @@ export class LoginFlow {
 
   async #resolveTarget(): Promise<FlowTarget> {
     const settings = await this.getSettings();
+    // Settings saved by an older version were not held to today's rules (https except on loopback).
+    const problem =
+      insecureUrlProblem(settings.companionUrl, settings.environment) ??
+      (settings.environment === 'local' ? insecureUrlProblem(settings.localBaseUrl, 'local') : undefined);
+    if (problem) throw new FlowError('insecure_settings', `${problem} Change it in Settings.`);
     const oktoBaseUrl =
       settings.environment === 'local'
         ? settings.localBaseUrl
@@ -503,11 +583,13 @@ export class LoginFlow {
     });
   }
 
+  /**
+   * Ends the session: the new state and the deletion of every secret land in one transaction, so a
+   * worker stopped during a logout comes back signed out with no key, or still signed in with its key.
+   */
   async #endSession(next: FlowRecord): Promise<void> {
     this.#signer = undefined;
-    await this.#deps.vault.remove(SESSION_KEY);
-    await this.#deps.vault.remove(ID_TOKEN);
-    await this.#save(next);
+    await this.#save(next, [this.#deps.vault.removing(SESSION_KEY), this.#deps.vault.removing(ID_TOKEN)]);
   }
 
   #load(): Promise<FlowRecord> {
@@ -515,8 +597,9 @@ export class LoginFlow {
     return this.#record;
   }
 
-  async #save(record: FlowRecord): Promise<void> {
-    await this.#deps.store.set(STATE_KEY, record);
+  /** Persists `record`, together with `writes` (secrets sealed or removed) in the same transaction. */
+  async #save(record: FlowRecord, writes: readonly StoreWrite[] = []): Promise<void> {
+    await this.#deps.store.write([{ key: STATE_KEY, value: record }, ...writes]);
     this.#record = Promise.resolve(record);
     this.#deps.onViewChanged(toView(record));
   }
@@ -541,6 +624,24 @@ export class LoginFlow {
 }
 
 const EXPIRED_MESSAGE = 'The code expired after 5 minutes. Send a new code.';
+const KEY_LOST_MESSAGE =
+  'Your session key is missing or could not be read on this device, so the session was ended. Log in again.';
+
+/** The session key is not in the vault, or cannot be decrypted: the session cannot go on. */
+class SessionKeyUnusableError extends Error {
+  override name = 'SessionKeyUnusableError';
+  constructor(
+    readonly reason: 'missing' | 'unreadable',
+    cause?: unknown,
+  ) {
+    super(`the session key is ${reason}`, { cause });
+  }
+}
+
+/** Where a session whose key is unusable ends. */
+function keyLostRecord(account: AccountView): FlowRecord {
+  return { step: 'expired', contact: account.contact, notice: KEY_LOST_MESSAGE };
+}
 
 /** What a failed verify does to the code step: count the attempt, or mark the code unusable. */
 function codeFailure(
@@ -590,6 +691,6 @@ function toView(record: FlowRecord): LoginView {
     case 'expired':
       return { step: 'expired', notice: record.notice, contact: record.contact };
     case 'signedOut':
-      return { step: 'signedOut', notice: record.notice };
+      return { step: 'signedOut', notice: record.notice, tokensValidUntil: record.tokensValidUntil };
   }
 }

@@ -1,4 +1,4 @@
-import type { KeyValueStore } from './store.ts';
+import type { KeyValueStore, StoreWrite } from './store.ts';
 
 // Secrets (the session private key, Okto's id token while a login completes) are stored encrypted
 // with AES-GCM under a key that Web Crypto generated as non-extractable. That CryptoKey is kept in the
@@ -13,8 +13,16 @@ type Sealed = { iv: Uint8Array<ArrayBuffer>; ciphertext: ArrayBuffer };
 /** Encrypted storage for the worker's secrets. */
 export type Vault = {
   seal(name: string, secret: string): Promise<void>;
+  /**
+   * The store write that seals `secret`, for a batch that must land with it or not at all
+   * (`KeyValueStore.write`): e.g. the session key together with the "signed in" state.
+   */
+  sealing(name: string, secret: string): Promise<StoreWrite>;
+  /** The secret, `undefined` if none is stored; throws if it cannot be decrypted (damaged or foreign). */
   open(name: string): Promise<string | undefined>;
   remove(name: string): Promise<void>;
+  /** The store write that removes a secret, for a batch. */
+  removing(name: string): StoreWrite;
 };
 
 /** A vault over a key-value store; the AES key is created on first use. */
@@ -38,20 +46,30 @@ export function createVault(store: KeyValueStore): Vault {
     return keyPromise;
   }
 
+  async function sealing(name: string, secret: string): Promise<StoreWrite> {
+    const key = await encryptionKey();
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const ciphertext = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(name) },
+      key,
+      new TextEncoder().encode(secret),
+    );
+    return { key: SECRET_PREFIX + name, value: { iv, ciphertext } satisfies Sealed };
+  }
+
   return {
     async seal(name, secret) {
-      const key = await encryptionKey();
-      const iv = crypto.getRandomValues(new Uint8Array(12));
-      const ciphertext = await crypto.subtle.encrypt(
-        { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(name) },
-        key,
-        new TextEncoder().encode(secret),
-      );
-      await store.set(SECRET_PREFIX + name, { iv, ciphertext } satisfies Sealed);
+      await store.write([await sealing(name, secret)]);
     },
+    sealing,
     async open(name) {
-      const sealed = await store.get<Sealed>(SECRET_PREFIX + name);
+      // One read for the sealed secret and the key: a stopped worker's first token waits on this.
+      const [sealed, storedKey] = (await store.getMany([SECRET_PREFIX + name, KEY_NAME])) as [
+        Sealed | undefined,
+        CryptoKey | undefined,
+      ];
       if (!sealed) return undefined;
+      if (storedKey) keyPromise ??= Promise.resolve(storedKey);
       const key = await encryptionKey();
       const plain = await crypto.subtle.decrypt(
         { name: 'AES-GCM', iv: sealed.iv, additionalData: new TextEncoder().encode(name) },
@@ -61,5 +79,6 @@ export function createVault(store: KeyValueStore): Vault {
       return new TextDecoder().decode(plain);
     },
     remove: (name) => store.delete(SECRET_PREFIX + name),
+    removing: (name) => ({ key: SECRET_PREFIX + name, delete: true }),
   };
 }

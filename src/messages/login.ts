@@ -38,7 +38,15 @@ export type AccountView = {
 
 /** Where the login is, for the popup to render. Times are unix milliseconds. */
 export type LoginView =
-  | { step: 'signedOut'; notice?: string }
+  | {
+      step: 'signedOut';
+      notice?: string;
+      /**
+       * After a logout: unix seconds until which tokens already handed to sites (or minted in DevTools)
+       * stay valid at Okto, which cannot revoke them. Absent when none is valid any more.
+       */
+      tokensValidUntil?: number;
+    }
   | {
       step: 'codeSent';
       contact: Contact;
@@ -65,15 +73,56 @@ export type Settings = {
 const httpUrl = v.pipe(
   v.string(),
   v.trim(),
-  v.url('Enter a full URL, like http://127.0.0.1:8790.'),
-  v.check((u) => /^https?:\/\//i.test(u), 'The URL must start with http:// or https://.'),
+  v.url('Enter a full URL, like https://companion.example.com.'),
+  v.check((u) => /^https?:\/\//i.test(u), 'The URL must start with https:// (or http:// on this computer).'),
 );
 
-export const SettingsSchema = v.strictObject({
-  environment: v.picklist(['local', 'sandbox', 'production'], 'Choose local, sandbox or production.'),
-  localBaseUrl: httpUrl,
-  companionUrl: httpUrl,
-});
+/** Whether a URL's host is this computer (127.0.0.0/8, localhost, [::1]): no network observer sees it. */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * Why `url` may not be used in `environment`, or `undefined` if it may. The companion receives the
+ * user's contact and code and Okto the session, so whoever can read or change that traffic can take
+ * over the account: plain `http:` is allowed only on this computer, and never for production.
+ */
+export function insecureUrlProblem(url: string, environment: OktoEnvironment): string | undefined {
+  if (!/^http:/i.test(url)) return undefined;
+  if (environment === 'production')
+    return 'Production needs https://: over plain http, anyone on the network path could read your login code and take over your wallet.';
+  if (!isLoopbackUrl(url))
+    return 'Use https:// for a server on another computer: over plain http, anyone on the network path could read your login code and take over your wallet. Plain http:// is only allowed on this computer (127.0.0.1, localhost).';
+  return undefined;
+}
+
+export const SettingsSchema = v.pipe(
+  v.strictObject({
+    environment: v.picklist(['local', 'sandbox', 'production'], 'Choose local, sandbox or production.'),
+    localBaseUrl: httpUrl,
+    companionUrl: httpUrl,
+  }),
+  v.forward(
+    v.check(
+      (s) => s.environment !== 'local' || insecureUrlProblem(s.localBaseUrl, s.environment) === undefined,
+      (issue) => insecureUrlProblem(issue.input.localBaseUrl, issue.input.environment) ?? '',
+    ),
+    ['localBaseUrl'],
+  ),
+  v.forward(
+    v.check(
+      (s) => insecureUrlProblem(s.companionUrl, s.environment) === undefined,
+      (issue) => insecureUrlProblem(issue.input.companionUrl, issue.input.environment) ?? '',
+    ),
+    ['companionUrl'],
+  ),
+);
 
 export const ContactSchema = v.variant('method', [
   v.strictObject({

@@ -1,5 +1,5 @@
 import { type Address, type Hex, recoverMessageAddress } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { privateKeyToAccount, signMessage } from 'viem/accounts';
 import { AuthTokenError } from './errors.ts';
 import { isUncompressedPublicKey, sessionAddressFromPublicKey } from './sessionKey.ts';
 
@@ -27,14 +27,23 @@ export async function createAuthToken({
 /**
  * A minter bound to one session key: derives the public key once, so minting many tokens (one per
  * dApp request) costs one signature each. `createAuthTokenSigner(key)(expireAt)` equals
- * `createAuthToken({ sessionPrivateKey: key, expireAt })`.
+ * `createAuthToken({ sessionPrivateKey: key, expireAt })`. Pass `sessionPublicKey` when it is known
+ * (it is stored with the session) to skip the derivation: an elliptic-curve multiplication that,
+ * on a freshly started service worker, costs more than the signature.
  */
-export function createAuthTokenSigner(sessionPrivateKey: Hex): (expireAt: number) => Promise<string> {
-  const account = privateKeyToAccount(sessionPrivateKey);
-  const sessionPubKey = account.publicKey.toLowerCase() as Hex;
+export function createAuthTokenSigner(
+  sessionPrivateKey: Hex,
+  sessionPublicKey?: Hex,
+): (expireAt: number) => Promise<string> {
+  const session_pub_key = (
+    sessionPublicKey ?? privateKeyToAccount(sessionPrivateKey).publicKey
+  ).toLowerCase() as Hex;
   return async (expireAt) => {
-    const data: AuthTokenData = { expire_at: expireAt, session_pub_key: sessionPubKey };
-    const data_signature = await account.signMessage({ message: JSON.stringify(data) });
+    const data: AuthTokenData = { expire_at: expireAt, session_pub_key };
+    const data_signature = await signMessage({
+      message: JSON.stringify(data),
+      privateKey: sessionPrivateKey,
+    });
     const payload: AuthTokenPayload = { type: AUTH_TOKEN_TYPE, data, data_signature };
     return btoa(JSON.stringify(payload));
   };

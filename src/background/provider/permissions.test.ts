@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { KeyValueStore } from '../store.ts';
+import { memoryStore } from '../store.ts';
 import { createPermissions, type PermissionsChange } from './permissions.ts';
-
-function memoryStore(): KeyValueStore {
-  const data = new Map<string, unknown>();
-  return {
-    get: async <value>(key: string) => structuredClone(data.get(key)) as value | undefined,
-    set: async (key, value) => void data.set(key, structuredClone(value)),
-    delete: async (key) => void data.delete(key),
-  };
-}
 
 const alice = '0x1111111111111111111111111111111111111111';
 const bob = '0x2222222222222222222222222222222222222222';
