@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { MAX_DEVTOOLS_TOKEN_TTL_SECONDS } from '../messages/devtools.ts';
 import type { AccountView } from '../messages/login.ts';
 import { Alert, Button, useNow } from '../popup/ui.tsx';
 import { formatRelative } from './time.ts';
@@ -121,7 +122,8 @@ function TokenMinter({ signedIn, onCheck }: { signedIn: boolean; onCheck: (token
   const [error, setError] = useState<string>();
   const [copied, setCopied] = useState(false);
   const ttlSeconds = Number(ttl);
-  const ttlValid = Number.isInteger(ttlSeconds) && ttlSeconds >= 1 && ttlSeconds <= 7 * 24 * 3600;
+  const ttlValid =
+    Number.isInteger(ttlSeconds) && ttlSeconds >= 1 && ttlSeconds <= MAX_DEVTOOLS_TOKEN_TTL_SECONDS;
 
   async function mint(event: Event) {
     event.preventDefault();
@@ -159,7 +161,8 @@ function TokenMinter({ signedIn, onCheck }: { signedIn: boolean; onCheck: (token
       </h2>
       <p class="muted">
         Signed by this session's key, as the extension signs the tokens it gives dApps. Treat it as a
-        password: it lets anyone act as this user until it expires.
+        password: it lets anyone act as this user until it expires. Okto cannot revoke it: it keeps working
+        after you log out, until it expires (at most an hour).
       </p>
       <form class="row mint-form" onSubmit={mint}>
         <label class="field field-inline">
@@ -167,7 +170,7 @@ function TokenMinter({ signedIn, onCheck }: { signedIn: boolean; onCheck: (token
           <input
             type="number"
             min={1}
-            max={7 * 24 * 3600}
+            max={MAX_DEVTOOLS_TOKEN_TTL_SECONDS}
             value={ttl}
             aria-invalid={!ttlValid}
             onInput={(event) => setTtl(event.currentTarget.value)}
@@ -190,7 +193,9 @@ function TokenMinter({ signedIn, onCheck }: { signedIn: boolean; onCheck: (token
             value={minted.token}
           />
           <div class="row">
-            <span class="muted">Expires {new Date(minted.expiresAt * 1000).toLocaleString()}</span>
+            <span class="muted">
+              Valid until {new Date(minted.expiresAt * 1000).toLocaleString()}, even after a logout
+            </span>
             <span class="row">
               <Button variant="secondary" onClick={copy}>
                 {copied ? 'Copied' : 'Copy'}

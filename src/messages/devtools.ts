@@ -31,6 +31,9 @@ export type ActivityEntry = {
 /** The name of the long-lived port from the panel to the worker. */
 export const DEVTOOLS_PORT = 'okto-devtools';
 
+/** The longest lifetime of a test token minted in the panel: an hour (it survives a logout until then). */
+export const MAX_DEVTOOLS_TOKEN_TTL_SECONDS = 3600;
+
 /** The most entries the worker keeps and the panel holds. */
 export const ACTIVITY_LIMIT = 10_000;
 
@@ -46,10 +49,18 @@ export const DevtoolsRequestSchema = v.variant('type', [
     /** `false` for a refresh of the view and connection only: `entries` is then empty. */
     withEntries: v.optional(v.boolean()),
   }),
-  /** A fresh auth token of the current session, valid for `ttlSeconds` (capped by the session's expiry). */
+  /**
+   * A fresh auth token of the current session, valid for `ttlSeconds` (at most an hour, and capped by
+   * the session's expiry). Okto cannot revoke it: it outlives a logout until it expires.
+   */
   v.strictObject({
     type: v.literal('devtools/mintToken'),
-    ttlSeconds: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7 * 24 * 3600)),
+    ttlSeconds: v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(1, 'The lifetime must be at least 1 second.'),
+      v.maxValue(MAX_DEVTOOLS_TOKEN_TTL_SECONDS, 'The lifetime is at most 3600 seconds (one hour).'),
+    ),
   }),
   v.strictObject({ type: v.literal('devtools/clearLog') }),
   /** Disconnects a site from the Okto session, as the popup's "connected sites" does. */

@@ -1,7 +1,9 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_DAPP_TOKEN_TTL_SECONDS,
   isProviderEventFor,
+  MAX_DAPP_TOKEN_TTL_SECONDS,
   PageRequestSchema,
   ProviderEventSchema,
   REQUEST_CHANNEL,
@@ -96,17 +98,24 @@ describe('events', () => {
 });
 
 describe('okto_requestAuthToken params', () => {
-  it('allow no params, [] or a ttl of 1 to 5400 seconds', () => {
-    for (const ok of [undefined, [], [{}], [{ ttlSeconds: 1 }], [{ ttlSeconds: 5400 }]])
-      expect(v.safeParse(RequestAuthTokenParamsSchema, ok).success).toBe(true);
-    for (const bad of [
-      [{ ttlSeconds: 0 }],
-      [{ ttlSeconds: 5401 }],
-      [{ ttlSeconds: 1.5 }],
-      [{ ttl: 5 }],
-      {},
-      [1],
+  it('allow no params, [] or a whole number of seconds from 1', () => {
+    for (const ok of [
+      undefined,
+      [],
+      [{}],
+      [{ ttlSeconds: 1 }],
+      [{ ttlSeconds: 900 }],
+      [{ ttlSeconds: 5400 }],
     ])
+      expect(v.safeParse(RequestAuthTokenParamsSchema, ok).success).toBe(true);
+    for (const bad of [[{ ttlSeconds: 0 }], [{ ttlSeconds: 1.5 }], [{ ttl: 5 }], {}, [1]])
       expect(v.safeParse(RequestAuthTokenParamsSchema, bad).success).toBe(false);
+  });
+
+  it('clamp a lifetime above 15 minutes to 15 minutes (F1: Okto cannot revoke a token)', () => {
+    expect(MAX_DAPP_TOKEN_TTL_SECONDS).toBe(900);
+    expect(DEFAULT_DAPP_TOKEN_TTL_SECONDS).toBe(300);
+    expect(v.parse(RequestAuthTokenParamsSchema, [{ ttlSeconds: 5400 }])).toEqual([{ ttlSeconds: 900 }]);
+    expect(v.parse(RequestAuthTokenParamsSchema, [{ ttlSeconds: 600 }])).toEqual([{ ttlSeconds: 600 }]);
   });
 });

@@ -165,11 +165,15 @@ export type ProviderEvent = v.InferOutput<typeof ProviderEventSchema>;
 
 // --- What dApps get ---------------------------------------------------------------------------
 
-/** Default and maximum lifetime of a token handed to a dApp, in seconds. */
-export const DEFAULT_DAPP_TOKEN_TTL_SECONDS = 900;
-export const MAX_DAPP_TOKEN_TTL_SECONDS = 5400;
+/**
+ * Default and maximum lifetime of a token handed to a dApp, in seconds. Okto cannot revoke a token,
+ * so a site keeps what it got until then even after Revoke or Log out: lifetimes are the only lever.
+ * A larger `ttlSeconds` is clamped; the answer's `expiresAt` says the real value.
+ */
+export const DEFAULT_DAPP_TOKEN_TTL_SECONDS = 300;
+export const MAX_DAPP_TOKEN_TTL_SECONDS = 900;
 
-/** `params` of `okto_requestAuthToken`: none, `[]` or `[{ ttlSeconds }]`. */
+/** `params` of `okto_requestAuthToken`: none, `[]` or `[{ ttlSeconds }]` (clamped to the maximum). */
 export const RequestAuthTokenParamsSchema = v.optional(
   v.union([
     v.strictTuple([]),
@@ -180,10 +184,7 @@ export const RequestAuthTokenParamsSchema = v.optional(
             v.number('ttlSeconds must be a number'),
             v.safeInteger('ttlSeconds must be a whole number of seconds'),
             v.minValue(1, 'ttlSeconds must be at least 1'),
-            v.maxValue(
-              MAX_DAPP_TOKEN_TTL_SECONDS,
-              `ttlSeconds must be at most ${MAX_DAPP_TOKEN_TTL_SECONDS}`,
-            ),
+            v.transform((ttl) => Math.min(ttl, MAX_DAPP_TOKEN_TTL_SECONDS)),
           ),
         ),
       }),
@@ -232,7 +233,12 @@ export type PendingApprovalView = {
 };
 
 /** An approved site, as the popup shows it. */
-export type ConnectedSiteView = { origin: string; approvedAt: number };
+export type ConnectedSiteView = {
+  origin: string;
+  approvedAt: number;
+  /** Unix seconds until which tokens the site already has stay valid at Okto; absent if none does. */
+  tokensValidUntil?: number;
+};
 
 const ApprovalIdSchema = v.pipe(v.string(), v.uuid());
 
@@ -248,7 +254,14 @@ export type SitesRequest = v.InferOutput<typeof SitesRequestSchema>;
 
 /** Answers to {@link SitesRequest}s. */
 export type SitesAnswer =
-  | { ok: true; approval?: PendingApprovalView; pending?: PendingApprovalView[]; sites?: ConnectedSiteView[] }
+  | {
+      ok: true;
+      approval?: PendingApprovalView;
+      pending?: PendingApprovalView[];
+      sites?: ConnectedSiteView[];
+      /** After `sites/revoke`: the site that was disconnected and until when its tokens still work. */
+      revoked?: { origin: string; tokensValidUntil?: number };
+    }
   | { ok: false; error: { code: string; message: string } };
 
 /** Broadcast to extension pages whenever pending approvals or connected sites change. */

@@ -65,7 +65,13 @@ function Step({
   switch (view.step) {
     case 'signedOut':
     case 'expired':
-      return <SignIn notice={view.notice} onSend={(contact) => act({ type: 'login/sendCode', contact })} />;
+      return (
+        <SignIn
+          notice={view.notice}
+          tokensValidUntil={view.step === 'signedOut' ? view.tokensValidUntil : undefined}
+          onSend={(contact) => act({ type: 'login/sendCode', contact })}
+        />
+      );
     case 'codeSent':
       return (
         <CodeEntry

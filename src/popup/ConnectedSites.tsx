@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConnectedSiteView } from '../messages/provider.ts';
 import { onSitesChanged, sendSites } from './sitesApi.ts';
+import { formatClockTime, tokensStillValidText } from './time.ts';
 import { Alert, Button } from './ui.tsx';
 
 /** The sites the user approved, with the date of each approval and a Revoke button. */
@@ -8,6 +9,7 @@ export function ConnectedSites() {
   const [sites, setSites] = useState<ConnectedSiteView[]>();
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
+  const [revoked, setRevoked] = useState<{ origin: string; tokensValidUntil?: number }>();
 
   useEffect(() => {
     const load = () =>
@@ -22,8 +24,10 @@ export function ConnectedSites() {
     setBusy(origin);
     setError(undefined);
     const answer = await sendSites({ type: 'sites/revoke', origin });
-    if (answer.ok) setSites(answer.sites ?? []);
-    else setError(answer.error.message);
+    if (answer.ok) {
+      setSites(answer.sites ?? []);
+      setRevoked(answer.revoked ?? { origin });
+    } else setError(answer.error.message);
     setBusy(undefined);
   }
 
@@ -32,6 +36,14 @@ export function ConnectedSites() {
       <h2 class="section-title" id="connected-sites">
         Connected sites
       </h2>
+      {revoked && (
+        <p class="notice" role="status" data-testid="revoked-notice">
+          Disconnected <strong>{revoked.origin}</strong>.{' '}
+          {revoked.tokensValidUntil
+            ? tokensStillValidText('it already has', revoked.tokensValidUntil)
+            : 'It has no token that still works.'}
+        </p>
+      )}
       {sites?.length === 0 && (
         <p class="muted">No site is connected. A site asks you before it gets your wallet.</p>
       )}
@@ -46,6 +58,9 @@ export function ConnectedSites() {
                   <time dateTime={new Date(site.approvedAt).toISOString()}>
                     {new Date(site.approvedAt).toLocaleDateString()}
                   </time>
+                  {site.tokensValidUntil && (
+                    <> · its latest token works until {formatClockTime(site.tokensValidUntil)}</>
+                  )}
                 </span>
               </span>
               <Button

@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js/min';
 import { useMemo, useState } from 'preact/hooks';
 import type { Contact, LoginResponse } from '../messages/login.ts';
 import { formatAsYouType, guessCountry, listCountries, parseWhatsAppNumber } from './phone.ts';
+import { tokensStillValidText } from './time.ts';
 import { Alert, Button } from './ui.tsx';
 
 type Method = 'whatsapp' | 'email';
@@ -11,9 +12,12 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function SignIn({
   onSend,
   notice,
+  tokensValidUntil,
 }: {
   onSend: (contact: Contact) => Promise<LoginResponse>;
   notice?: string;
+  /** After a logout: until when tokens already handed to sites still work at Okto (unix seconds). */
+  tokensValidUntil?: number;
 }) {
   const [method, setMethod] = useState<Method>('whatsapp');
   const [country, setCountry] = useState<CountryCode>(() => guessCountry());
@@ -74,6 +78,11 @@ export function SignIn({
       <h1 class="title">Log in to Okto</h1>
       <p class="muted">We’ll send you a 6-digit code. No password needed.</p>
       {notice && <p class="notice">{notice}</p>}
+      {tokensValidUntil !== undefined && tokensValidUntil * 1000 > Date.now() && (
+        <p class="notice" role="status" data-testid="tokens-valid-until">
+          You are logged out. {tokensStillValidText('already given to sites', tokensValidUntil)}
+        </p>
+      )}
       <div class="tabs" role="tablist" aria-label="How to log in">
         {tab('whatsapp', 'WhatsApp')}
         {tab('email', 'Email')}

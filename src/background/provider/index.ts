@@ -2,6 +2,7 @@ import type { LoginView } from '../../messages/login.ts';
 import type { SitesChanged } from '../../messages/provider.ts';
 import type { ActivityLog } from '../activityLog.ts';
 import type { KeyValueStore } from '../store.ts';
+import type { TokenLedger } from '../tokenLedger.ts';
 import { createApprovals } from './approvals.ts';
 import { createEventTargets } from './eventTargets.ts';
 import { createPermissions, type Permissions } from './permissions.ts';
@@ -12,6 +13,7 @@ export type InstallProviderParameters = {
   flow: ProviderFlow;
   activityLog: Pick<ActivityLog, 'record'>;
   store: KeyValueStore;
+  ledger: Pick<TokenLedger, 'validUntil'>;
 };
 
 /** The worker's dApp provider, wired to Chrome. */
@@ -38,7 +40,12 @@ const FORBIDDEN = { ok: false, error: { code: 'forbidden', message: 'Not allowed
  * listeners. Call it synchronously at the worker's top level, so a restarted worker hears the events
  * that woke it (a closed approval window, a closed tab).
  */
-export function installProvider({ flow, activityLog, store }: InstallProviderParameters): InstalledProvider {
+export function installProvider({
+  flow,
+  activityLog,
+  store,
+  ledger,
+}: InstallProviderParameters): InstalledProvider {
   const sites = createPermissions({ store });
   const approvals = createApprovals();
   const targets = createEventTargets();
@@ -51,6 +58,7 @@ export function installProvider({ flow, activityLog, store }: InstallProviderPar
     limiter: createRateLimiter({ burst: 600, perSecond: 300 }),
     activityLog,
     store,
+    ledger,
   });
 
   const broadcast = () => {

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { type Hex, numberToHex } from 'viem';
 import type { AccountView, LoginView, Settings } from '../../messages/login.ts';
 import {
+  type ConnectedSiteView,
   type DappAuthToken,
   type DappSession,
   DEFAULT_DAPP_TOKEN_TTL_SECONDS,
@@ -17,6 +18,7 @@ import { environments } from '../../okto/environments.ts';
 import type { ActivityLog } from '../activityLog.ts';
 import type { MintedAuthToken } from '../loginFlow.ts';
 import type { KeyValueStore } from '../store.ts';
+import type { TokenLedger } from '../tokenLedger.ts';
 import type { Approvals } from './approvals.ts';
 import { invalidParams, ProviderRpcError, toRpcError, unauthorized, userRejected } from './errors.ts';
 import type { EventTargets } from './eventTargets.ts';
@@ -27,7 +29,7 @@ import type { RateLimiter } from './rateLimit.ts';
 export type ProviderFlow = {
   account(): Promise<AccountView | undefined>;
   getSettings(): Promise<Settings>;
-  mintAuthToken(ttlSeconds: number): Promise<MintedAuthToken>;
+  mintAuthToken(ttlSeconds: number, audience?: string): Promise<MintedAuthToken>;
 };
 
 export type ProviderRouterDependencies = {
@@ -40,6 +42,8 @@ export type ProviderRouterDependencies = {
   activityLog: Pick<ActivityLog, 'record'>;
   /** Where the router remembers which account sites last heard of. */
   store: KeyValueStore;
+  /** Until when the tokens already handed to each site stay valid. */
+  ledger: Pick<TokenLedger, 'validUntil'>;
   now?: () => number;
 };
 
@@ -89,7 +93,7 @@ const permissionsOf = (origin: string, site: SitePermission | undefined, account
  * user to approve a site once, mints a fresh token per request, and tells sites' tabs what changed.
  */
 export function createProviderRouter(deps: ProviderRouterDependencies) {
-  const { flow, permissions, approvals, targets, limiter, activityLog, store } = deps;
+  const { flow, permissions, approvals, targets, limiter, activityLog, store, ledger } = deps;
   const now = deps.now ?? Date.now;
 
   /** The account, once `origin` is approved and someone is logged in; asks the user for what is missing. */
@@ -134,7 +138,7 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
         const [options] = parse(RequestAuthTokenParamsSchema, params, method) ?? [];
         await connect(origin);
         const ttl = options?.ttlSeconds ?? DEFAULT_DAPP_TOKEN_TTL_SECONDS;
-        const { authToken, expiresAt, account } = await flow.mintAuthToken(ttl);
+        const { authToken, expiresAt, account } = await flow.mintAuthToken(ttl, origin);
         return {
           authToken,
           expiresAt,
@@ -236,11 +240,27 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
         return { ok: true };
       }
       case 'sites/list':
-        return { ok: true, sites: await permissions.list() };
-      case 'sites/revoke':
+        return { ok: true, sites: await siteViews() };
+      case 'sites/revoke': {
         await permissions.revoke(request.origin);
-        return { ok: true, sites: await permissions.list() };
+        const tokensValidUntil = await ledger.validUntil(request.origin);
+        return {
+          ok: true,
+          sites: await siteViews(),
+          revoked: { origin: request.origin, ...(tokensValidUntil && { tokensValidUntil }) },
+        };
+      }
     }
+  }
+
+  /** The approved sites as the popup shows them, with until when their tokens stay valid. */
+  async function siteViews(): Promise<ConnectedSiteView[]> {
+    return Promise.all(
+      (await permissions.list()).map(async ({ origin, approvedAt }) => {
+        const tokensValidUntil = await ledger.validUntil(origin);
+        return { origin, approvedAt, ...(tokensValidUntil && { tokensValidUntil }) };
+      }),
+    );
   }
 
   /** Tells approved sites' tabs that the account changed: on login, logout, expiry. */
