@@ -108,4 +108,56 @@ describe('activity log', () => {
     await second.ready;
     expect(second.list()).toEqual([]);
   });
+
+  it('a flooding origin pushes out only its own entries, never Okto calls or other sites (F12)', () => {
+    const log = createActivityLog({ limit: 1_000, perOriginLimit: 100 });
+    const provider = (origin: string, n: number) =>
+      ({ kind: 'provider', method: 'eth_chainId', origin, tabId: 1, durationMs: 0, request: { n } }) as const;
+    log.record({ ...okto, status: 200 });
+    log.record(provider('https://dapp.example', -1));
+    for (let i = 0; i < 50_000; i++) log.record(provider('https://flood.example', i));
+    const entries = log.list();
+    expect(entries.filter((e) => e.kind === 'okto')).toHaveLength(1);
+    expect(entries.filter((e) => e.origin === 'https://dapp.example')).toHaveLength(1);
+    const flood = entries.filter((e) => e.origin === 'https://flood.example');
+    expect(flood).toHaveLength(100);
+    expect(flood.at(-1)?.request).toEqual({ n: 49_999 });
+  });
+
+  it('many flooding origins at once push out the biggest first, so a quiet site keeps its entries', () => {
+    const log = createActivityLog({ limit: 500, perOriginLimit: 100 });
+    for (let i = 0; i < 5; i++)
+      log.record({
+        kind: 'provider',
+        method: 'eth_accounts',
+        origin: 'https://quiet.example',
+        durationMs: 0,
+      });
+    for (let i = 0; i < 20_000; i++)
+      log.record({ kind: 'provider', method: 'x', origin: `https://f${i % 40}.example`, durationMs: 0 });
+    const entries = log.list();
+    expect(entries.length).toBeLessThanOrEqual(500);
+    expect(entries.filter((e) => e.origin === 'https://quiet.example')).toHaveLength(5);
+    expect(entries.map((e) => e.id)).toEqual([...entries.map((e) => e.id)].sort((a, b) => a - b));
+  });
+
+  it('cuts big params and answers to a short preview, so an entry costs at most about a kilobyte', () => {
+    const log = createActivityLog({ maxFieldChars: 1_000 });
+    const entry = log.record({ ...okto, request: { blob: 'x'.repeat(8_000) }, response: 'ok' });
+    expect(entry.request).toMatchObject({ truncated: true, chars: 8_011 });
+    expect(JSON.stringify(entry.request).length).toBeLessThanOrEqual(1_000);
+    expect(entry.response).toBe('ok');
+  });
+
+  it('persists other sites and Okto calls even while one origin floods', async () => {
+    const storage = memoryStorage();
+    const log = createActivityLog({ storage, persistDelayMs: 0, persistLimit: 100 });
+    log.record(okto);
+    for (let i = 0; i < 1_000; i++)
+      log.record({ kind: 'provider', method: 'x', origin: 'https://flood.example', durationMs: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const saved = storage.data.get('activityLog') as { entries: { kind: string; origin?: string }[] };
+    expect(saved.entries.filter((e) => e.kind === 'okto')).toHaveLength(1);
+    expect(saved.entries.filter((e) => e.origin === 'https://flood.example')).toHaveLength(10);
+  });
 });

@@ -26,6 +26,13 @@ export type ActivityStorage = {
 export type CreateActivityLogParameters = {
   /** The most entries kept in memory. */
   limit?: number;
+  /**
+   * The most entries one origin's provider requests keep (its oldest go first): a flooding page only
+   * ever pushes out its own entries, never Okto and companion calls or other sites' requests.
+   */
+  perOriginLimit?: number;
+  /** The most JSON characters of an entry's request, response and error each; longer ones are cut. */
+  maxFieldChars?: number;
   now?: () => number;
   /** Write-behind persistence of the newest entries; none when omitted. */
   storage?: ActivityStorage;
@@ -44,22 +51,88 @@ const STORAGE_KEY = 'activityLog';
 
 type PersistedLog = { nextId: number; entries: ActivityEntry[] };
 
+/** Entries are grouped by who caused them: the worker itself (Okto, companion), or one site's origin. */
+const WORKER_GROUP = '';
+const groupOf = (entry: ActivityEntry) =>
+  entry.kind === 'provider' ? `o:${entry.origin ?? ''}` : WORKER_GROUP;
+
 /**
- * A ring buffer of at most `limit` entries, redacting each as it is recorded. With `storage`, the
- * newest `persistLimit` entries are written behind (batched) and restored when the worker starts again.
+ * A bounded log of at most `limit` entries, redacting each as it is recorded. Each origin keeps at most
+ * `perOriginLimit` entries; past `limit` in all, the origin with the most entries loses its oldest (the
+ * worker's own Okto and companion calls go last). With `storage`, the newest `persistLimit` entries (under
+ * the same per-origin share) are written behind, batched, and restored when the worker starts again.
  */
 export function createActivityLog({
   limit = 10_000,
+  perOriginLimit = Math.max(1, Math.floor(limit / 10)),
+  maxFieldChars = 1_000,
   now = Date.now,
   storage,
   persistLimit = 2_000,
   persistMaxChars = 2_000_000,
   persistDelayMs = 500,
 }: CreateActivityLogParameters = {}): ActivityLog {
+  /** Every entry in id order; evicted ones stay until the next compaction, marked in `evicted`. */
   let entries: ActivityEntry[] = [];
+  let evicted = new Set<ActivityEntry>();
+  /** Each group's live entries, oldest first (a queue: `head` is the index of its oldest). */
+  let groups = new Map<string, { queue: ActivityEntry[]; head: number }>();
+  let live = 0;
   let nextId = 1;
   const listeners = new Set<{ entry: (entry: ActivityEntry) => void; clear?: () => void }>();
   let writeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const sizeOf = (group: { queue: ActivityEntry[]; head: number }) => group.queue.length - group.head;
+
+  function add(entry: ActivityEntry): void {
+    entries.push(entry);
+    live++;
+    const key = groupOf(entry);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { queue: [], head: 0 }));
+    group.queue.push(entry);
+    if (key !== WORKER_GROUP && sizeOf(group) > perOriginLimit) evictOldest(key);
+    while (live > limit) evictOldest(largestGroup());
+  }
+
+  /** The origin with the most entries, or the worker's own group when no site has any. */
+  function largestGroup(): string {
+    let best = WORKER_GROUP;
+    let bestSize = 0;
+    for (const [key, group] of groups)
+      if (key !== WORKER_GROUP && sizeOf(group) > bestSize) {
+        best = key;
+        bestSize = sizeOf(group);
+      }
+    return best;
+  }
+
+  function evictOldest(key: string): void {
+    const group = groups.get(key);
+    if (!group || sizeOf(group) === 0) return;
+    const oldest = group.queue[group.head++] as ActivityEntry;
+    evicted.add(oldest);
+    live--;
+    if (sizeOf(group) === 0) groups.delete(key);
+    else if (group.head > 1024 && group.head * 2 > group.queue.length) {
+      group.queue = group.queue.slice(group.head);
+      group.head = 0;
+    }
+    if (evicted.size > 1024 && evicted.size * 2 > entries.length) {
+      entries = entries.filter((e) => !evicted.has(e));
+      evicted = new Set();
+    }
+  }
+
+  function reset(list: ActivityEntry[]): void {
+    entries = [];
+    evicted = new Set();
+    groups = new Map();
+    live = 0;
+    for (const entry of list) add(entry);
+  }
+
+  const current = () => (evicted.size === 0 ? [...entries] : entries.filter((e) => !evicted.has(e)));
 
   function persistSoon(): void {
     if (!storage || writeTimer !== undefined) return;
@@ -71,7 +144,10 @@ export function createActivityLog({
 
   async function persist(count: number): Promise<void> {
     if (!storage) return;
-    const value: PersistedLog = { nextId, entries: newestWithin(entries, count, persistMaxChars) };
+    const value: PersistedLog = {
+      nextId,
+      entries: newestWithin(current(), count, persistMaxChars, Math.max(1, Math.floor(count / 10))),
+    };
     try {
       await storage.set({ [STORAGE_KEY]: value });
     } catch {
@@ -91,9 +167,9 @@ export function createActivityLog({
     if (!saved) return;
     // Entries recorded while the storage was read come after the restored ones, with ids after theirs.
     const offset = saved.nextId - 1;
-    const fresh = entries.map((e) => ({ ...e, id: e.id + offset }));
+    const fresh = current().map((e) => ({ ...e, id: e.id + offset }));
     nextId += offset;
-    entries = [...saved.entries, ...fresh].slice(-limit);
+    reset([...saved.entries, ...fresh]);
   }
 
   return {
@@ -102,23 +178,23 @@ export function createActivityLog({
         ...input,
         id: nextId++,
         at: input.at ?? now(),
-        request: redact(input.request),
-        response: redact(input.response),
+        request: cap(redact(input.request), maxFieldChars),
+        response: cap(redact(input.response), maxFieldChars),
+        ...(input.error && { error: cap(input.error, maxFieldChars) as ActivityEntry['error'] }),
       };
-      entries.push(entry);
-      if (entries.length > limit * 1.1) entries = entries.slice(entries.length - limit);
+      add(entry);
       for (const listener of listeners) listener.entry(entry);
       persistSoon();
       return entry;
     },
     list(filter) {
-      const kept = entries.length > limit ? entries.slice(entries.length - limit) : entries;
+      const kept = current();
       return filter?.tabId === undefined
-        ? [...kept]
+        ? kept
         : kept.filter((e) => e.tabId === undefined || e.tabId === filter.tabId);
     },
     clear() {
-      entries = [];
+      reset([]);
       for (const listener of listeners) listener.clear?.();
       persistSoon();
     },
@@ -131,14 +207,42 @@ export function createActivityLog({
   };
 }
 
+/**
+ * `value`, or a stand-in when its JSON is longer than `maxChars`: the size and the beginning of it, so
+ * that a page sending big params cannot make each entry cost kilobytes of the worker's memory.
+ */
+export function cap(value: unknown, maxChars: number): unknown {
+  if (value === undefined) return undefined;
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? '';
+  } catch {
+    return { truncated: true, reason: 'not JSON' };
+  }
+  if (json.length <= maxChars) return value;
+  return { truncated: true, chars: json.length, preview: json.slice(0, Math.max(0, maxChars - 80)) };
+}
+
 const jsonSizes = new WeakMap<ActivityEntry, number>();
 
-/** The newest entries, at most `count` of them and at most `maxChars` of JSON in all. */
-function newestWithin(entries: readonly ActivityEntry[], count: number, maxChars: number): ActivityEntry[] {
+/**
+ * The newest entries, at most `count` of them, at most `maxChars` of JSON in all, and at most
+ * `perOrigin` of any one origin's provider requests (so a flood does not crowd out the rest).
+ */
+function newestWithin(
+  entries: readonly ActivityEntry[],
+  count: number,
+  maxChars: number,
+  perOrigin: number,
+): ActivityEntry[] {
   let chars = 0;
-  let start = entries.length;
-  while (start > 0 && entries.length - start < count) {
-    const entry = entries[start - 1] as ActivityEntry;
+  const taken: ActivityEntry[] = [];
+  const perGroup = new Map<string, number>();
+  for (let i = entries.length - 1; i >= 0 && taken.length < count; i--) {
+    const entry = entries[i] as ActivityEntry;
+    const group = groupOf(entry);
+    const inGroup = perGroup.get(group) ?? 0;
+    if (group !== WORKER_GROUP && inGroup >= perOrigin) continue;
     let size = jsonSizes.get(entry);
     if (size === undefined) {
       size = JSON.stringify(entry).length;
@@ -146,9 +250,10 @@ function newestWithin(entries: readonly ActivityEntry[], count: number, maxChars
     }
     if (chars + size > maxChars) break;
     chars += size;
-    start--;
+    perGroup.set(group, inGroup + 1);
+    taken.push(entry);
   }
-  return entries.slice(start);
+  return taken.reverse();
 }
 
 function asPersistedLog(value: unknown): PersistedLog | undefined {

@@ -51,4 +51,24 @@ describe('event targets', () => {
     await targets.send('https://a.example', 'disconnect', {});
     expect(attempts).toBe(3);
   });
+
+  it('keep at most maxFramesPerOrigin documents of one origin, so a busy site cannot push out the others', async () => {
+    const delivered: string[] = [];
+    const targets = createEventTargets({
+      storage: sessionStorage(),
+      deliver: async (frame) => void delivered.push(`${frame.origin} ${frame.documentId}`),
+      maxFrames: 100,
+      maxFramesPerOrigin: 3,
+    });
+    await targets.remember('https://quiet.example', sender(1, 'quiet'));
+    for (let i = 0; i < 500; i++) await targets.remember('https://busy.example', sender(2, `busy-${i}`));
+    await targets.send('https://quiet.example', 'accountsChanged', []);
+    await targets.send('https://busy.example', 'accountsChanged', []);
+    expect(delivered).toEqual([
+      'https://quiet.example quiet',
+      'https://busy.example busy-497',
+      'https://busy.example busy-498',
+      'https://busy.example busy-499',
+    ]);
+  });
 });

@@ -25,6 +25,8 @@ export type CreateEventTargetsParameters = {
   deliver?: (frame: FrameTarget, message: ProviderEvent) => Promise<unknown>;
   /** Frames remembered at most, the oldest dropped first. */
   maxFrames?: number;
+  /** Frames of one origin remembered at most (its oldest dropped first), so no site crowds out the others. */
+  maxFramesPerOrigin?: number;
 };
 
 const keyOf = (f: FrameTarget) => f.documentId ?? `${f.tabId}:${f.frameId}`;
@@ -39,6 +41,7 @@ export function createEventTargets({
       frame.documentId ? { documentId: frame.documentId } : { frameId: frame.frameId },
     ),
   maxFrames = 500,
+  maxFramesPerOrigin = 50,
 }: CreateEventTargetsParameters = {}): EventTargets {
   let frames: Promise<Map<string, FrameTarget>> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
@@ -73,6 +76,9 @@ export function createEventTargets({
       await update((map) => {
         map.delete(keyOf(frame));
         map.set(keyOf(frame), frame);
+        const ofOrigin = [...map].filter(([, f]) => f.origin === origin);
+        for (const [key] of ofOrigin.slice(0, Math.max(0, ofOrigin.length - maxFramesPerOrigin)))
+          map.delete(key);
         while (map.size > maxFrames) map.delete(map.keys().next().value as string);
         return true;
       });

@@ -6,6 +6,7 @@ import {
   type DappAuthToken,
   type DappSession,
   DEFAULT_DAPP_TOKEN_TTL_SECONDS,
+  jsonSize,
   PermissionsParamsSchema,
   type ProviderAnswer,
   ProviderErrorCode,
@@ -197,17 +198,23 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
           ProviderErrorCode.limitExceeded,
           'Too many requests from this site. Wait a moment, then try again.',
         );
-      void targets.remember(origin, sender).catch(() => {});
       answer = { result: await dispatch(origin, method, params) };
     } catch (error) {
       answer = { error: toRpcError(error) };
     }
+    // Only approved sites' frames hear events, and only they have their params logged: a page the user
+    // never approved cannot fill the event registry or the log with what it sends (review F12).
+    const connected = origin !== undefined && (await permissions.isConnected(origin));
+    if (connected) void targets.remember(origin, sender).catch(() => {});
     activityLog.record({
       kind: 'provider',
       tabId: sender.tab?.id,
       origin: origin ?? sender.origin ?? 'unknown',
       method,
-      request: params,
+      request:
+        connected || params === undefined
+          ? params
+          : { omitted: 'the site is not connected', chars: jsonSize(params) },
       response: 'result' in answer ? answer.result : undefined,
       error: 'error' in answer ? { message: answer.error.message, code: answer.error.code } : undefined,
       durationMs: now() - started,
