@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     environment: 'node',
-    include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'vite/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     testTimeout: 20_000,
   },
 });

@@ -137,7 +137,9 @@ async function handleDevtoolsMessage(
         await activityLog.ready;
         const entries = activityLog.list({ tabId: request.tabId });
         const origin =
-          request.origin ?? [...entries].reverse().find((e) => e.tabId === request.tabId && e.origin)?.origin;
+          request.origin ??
+          [...entries].reverse().find((e) => e.tabId === request.tabId && e.frameId === 0 && e.origin)
+            ?.origin;
         const connected = origin === undefined ? undefined : await provider.permissions.isConnected(origin);
         return {
           ok: true,
@@ -230,30 +232,35 @@ const ready = flow.resume().then(async (view) => {
     await flow.checkSession();
 });
 
-// Hooks for end-to-end tests and the DevTools console. They return tokens and views, never the key.
-const testHooks = {
-  bootId,
-  ready,
-  ping: () => ({ ok: true, version, bootId }),
-  view: () => flow.view(),
-  mintAuthToken: (ttlSeconds?: number) => flow.mintAuthToken(ttlSeconds),
-  checkSession: () => flow.checkSession(),
-  activity: () => activityLog.list(),
-  /** Records `count` synthetic provider requests for `tabId`, to test the panel under load. */
-  recordActivity: (count: number, tabId = -1, origin = 'https://load.test') => {
-    for (let i = 0; i < count; i++)
-      activityLog.record({
-        kind: 'provider',
-        tabId,
-        origin,
-        method: i % 2 ? 'eth_chainId' : 'eth_accounts',
-        request: { n: i },
-        response: i % 2 ? '0x1' : [],
-        durationMs: i % 7,
-      });
-    return activityLog.list().length;
-  },
-};
+// Hooks for end-to-end tests and the DevTools console, in the development build only: `npm run package`
+// builds with mode `release`, where this block is dead code and is dropped. They return tokens and views,
+// never the key.
+if (import.meta.env.MODE !== 'release') Object.assign(globalThis, { __okto: createTestHooks() });
+
+function createTestHooks() {
+  return {
+    bootId,
+    ready,
+    ping: () => ({ ok: true, version, bootId }),
+    view: () => flow.view(),
+    mintAuthToken: (ttlSeconds?: number) => flow.mintAuthToken(ttlSeconds),
+    checkSession: () => flow.checkSession(),
+    activity: () => activityLog.list(),
+    /** Records `count` synthetic provider requests for `tabId`, to test the panel under load. */
+    recordActivity: (count: number, tabId = -1, origin = 'https://load.test') => {
+      for (let i = 0; i < count; i++)
+        activityLog.record({
+          kind: 'provider',
+          tabId,
+          origin,
+          method: i % 2 ? 'eth_chainId' : 'eth_accounts',
+          request: { n: i },
+          response: i % 2 ? '0x1' : [],
+          durationMs: i % 7,
+        });
+      return activityLog.list().length;
+    },
+  };
+}
 /** The worker's test hooks, as e2e tests see them on `globalThis.__okto`. */
-export type OktoTestHooks = typeof testHooks;
-Object.assign(globalThis, { __okto: testHooks });
+export type OktoTestHooks = ReturnType<typeof createTestHooks>;

@@ -27,12 +27,17 @@ import type { KeyValueStore, StoreWrite } from './store.ts';
 import type { TokenAudience, TokenLedger } from './tokenLedger.ts';
 import type { Vault } from './vault.ts';
 
-/** The defaults of a fresh install: the local stack that `npm start` runs. */
-export const DEFAULT_SETTINGS: Settings = {
-  environment: 'local',
-  localBaseUrl: 'http://127.0.0.1:8790',
-  companionUrl: 'http://127.0.0.1:8791',
-};
+/**
+ * The defaults of a fresh install: Okto production and the companion the release was built for
+ * (`npm run package`), or, in the development build, the local stack that `npm start` runs.
+ */
+export const DEFAULT_SETTINGS: Settings = import.meta.env.OKTO_COMPANION_URL
+  ? {
+      environment: 'production',
+      localBaseUrl: 'http://127.0.0.1:8790',
+      companionUrl: import.meta.env.OKTO_COMPANION_URL,
+    }
+  : { environment: 'local', localBaseUrl: 'http://127.0.0.1:8790', companionUrl: 'http://127.0.0.1:8791' };
 
 /** Okto allows 5 wrong codes per token. */
 export const OTP_ATTEMPTS = 5;

@@ -12,8 +12,9 @@ export type ActivityEntry = {
   /** Unix ms. */
   at: number;
   kind: 'okto' | 'companion' | 'provider';
-  /** Provider requests: the tab and origin that asked. */
+  /** Provider requests: the tab, frame (0 = the top frame) and origin that asked. */
   tabId?: number;
+  frameId?: number;
   origin?: string;
   /** HTTP method, or the provider method (`okto_requestAuthToken`). */
   method: string;
@@ -70,7 +71,10 @@ export type DevtoolsRequest = v.InferOutput<typeof DevtoolsRequestSchema>;
 
 export type DevtoolsState = {
   view: LoginView;
-  /** The inspected tab's origin: the one the panel passed, else the last one seen in its provider requests. */
+  /**
+   * The inspected tab's origin: the one the panel passed, else the last one seen in provider requests of
+   * that tab's top frame (never an iframe's, which "Disconnect site" would then revoke by mistake).
+   */
   origin?: string;
   /** Whether `origin` is connected to the Okto session; `undefined` when the worker cannot tell. */
   connected?: boolean;

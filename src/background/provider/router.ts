@@ -209,6 +209,7 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
     activityLog.record({
       kind: 'provider',
       tabId: sender.tab?.id,
+      frameId: sender.frameId,
       origin: origin ?? sender.origin ?? 'unknown',
       method,
       request:
