@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Address } from 'viem';
 import { DEV_CLIENT_SIGNER, DEV_CLIENT_SWA } from '../emulator/devClient.ts';
+import { isLoopbackBindAddress } from '../emulator/loopbackHost.ts';
 
 // `npm run emulator -- [--port 8790] [--host 127.0.0.1] [--client <clientSWA>=<signerAddress> ...]`
 // Starts the local Okto emulator until SIGINT or SIGTERM. The server is imported only once the arguments
@@ -10,12 +11,13 @@ import { DEV_CLIENT_SIGNER, DEV_CLIENT_SWA } from '../emulator/devClient.ts';
 const DEFAULT_EMULATOR_PORT = 8790;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
-const USAGE = `Usage: npm run emulator -- [--port <port>] [--host <host>] [--client <clientSWA>=<signerAddress> ...]
+const USAGE = `Usage: npm run emulator -- [--port <port>] [--host <host> [--allow-remote]] [--client <clientSWA>=<signerAddress> ...]
 
-  --port    port to listen on (default ${DEFAULT_EMULATOR_PORT}; 0 picks a free port)
-  --host    interface to bind (default 127.0.0.1, loopback only)
-  --client  register an Okto client: its smart-wallet address and the address of the key that signs
-            for it (repeatable; the development client is always registered)`;
+  --port          port to listen on (default ${DEFAULT_EMULATOR_PORT}; 0 picks a free port)
+  --host          interface to bind (default 127.0.0.1, loopback only)
+  --allow-remote  allow a non-loopback --host: anyone who reaches it can read every login code
+  --client        register an Okto client: its smart-wallet address and the address of the key that
+                  signs for it (repeatable; the development client is always registered)`;
 
 /** A bad command line: the message says what is wrong. */
 class UsageError extends Error {}
@@ -23,18 +25,26 @@ class UsageError extends Error {}
 type EmulatorCommand = {
   port: number;
   host: string;
+  allowRemote: boolean;
   clients: { clientSWA: Address; signer: Address }[];
 };
 
 /** Reads the command line; throws {@link UsageError} with a readable message when it is wrong. */
 function parseCommand(args: string[]): EmulatorCommand | 'help' {
-  let values: { port?: string; host?: string; client?: string[]; help?: boolean };
+  let values: {
+    port?: string;
+    host?: string;
+    'allow-remote'?: boolean;
+    client?: string[];
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args,
       options: {
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
+        'allow-remote': { type: 'boolean' },
         client: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
@@ -52,6 +62,11 @@ function parseCommand(args: string[]): EmulatorCommand | 'help' {
 
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '') throw new UsageError('--host must not be empty');
+  const allowRemote = values['allow-remote'] ?? false;
+  if (!allowRemote && !isLoopbackBindAddress(host))
+    throw new UsageError(
+      `--host ${host} is not a loopback address: anyone who reaches it could read every login code. Pass --allow-remote as well if you mean it.`,
+    );
 
   const clients: EmulatorCommand['clients'] = [{ clientSWA: DEV_CLIENT_SWA, signer: DEV_CLIENT_SIGNER }];
   for (const entry of values.client ?? []) {
@@ -64,7 +79,7 @@ function parseCommand(args: string[]): EmulatorCommand | 'help' {
       throw new UsageError(`--client: signer "${signer}" is not a 0x-prefixed 20-byte address`);
     clients.push({ clientSWA: clientSWA as Address, signer: signer as Address });
   }
-  return { port, host, clients };
+  return { port, host, allowRemote, clients };
 }
 
 async function main(): Promise<void> {
@@ -80,6 +95,19 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+
+  if (command.allowRemote && !isLoopbackBindAddress(command.host))
+    console.error(
+      [
+        '',
+        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+        `!! WARNING: the Okto emulator is bound to ${command.host}, not to loopback (--allow-remote).`,
+        '!! Anyone who can reach this port can read every login code and move the emulator clock.',
+        '!! It also answers requests for any IP address as Host. Never run it like this on a shared network.',
+        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+        '',
+      ].join('\n'),
+    );
 
   const { startEmulator } = await import('../emulator/server.ts');
   let emulator: Awaited<ReturnType<typeof startEmulator>>;

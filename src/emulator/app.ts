@@ -21,6 +21,7 @@ import { createEmulatorClock, type EmulatorClock } from './clock.ts';
 import { type Contact, parseEmailContact, parseWhatsAppContact } from './contact.ts';
 import { createIdTokens } from './idTokens.ts';
 import { renderInboxPage } from './inboxPage.ts';
+import { isAllowedHost } from './loopbackHost.ts';
 import { createOtpChallenges } from './otpChallenges.ts';
 import { type OtpEndpoint, parseOtpRequest, recoverOtpSigner } from './otpRequest.ts';
 import { createOutbox } from './outbox.ts';
@@ -49,6 +50,11 @@ export type CreateEmulatorAppOptions = {
   randomBytes?: RandomBytes;
   /** HS256 secret of the JWTs the emulator issues; default: random, so a restart invalidates them. */
   jwtSecret?: string;
+  /**
+   * Also answer requests whose `Host` is an IP literal (the server was bound to a non-loopback interface
+   * on purpose). Default false: only `localhost`, `127.0.0.0/8` and `[::1]`, against DNS rebinding.
+   */
+  allowRemote?: boolean;
 };
 
 /**
@@ -57,7 +63,7 @@ export type CreateEmulatorAppOptions = {
  * All state is in memory and lives as long as the returned app.
  * @example
  * const app = createEmulatorApp();
- * const response = await app.fetch(new Request('http://emulator/__emulator/health'));
+ * const response = await app.fetch(new Request('http://127.0.0.1/__emulator/health'));
  */
 export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono {
   const {
@@ -66,6 +72,7 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
     log = console.log,
     randomBytes = cryptoRandomBytes,
     jwtSecret = randomHex(randomBytes, 32),
+    allowRemote = false,
   } = options;
   const clients = createClientRegistry(clientList);
   const challenges = createOtpChallenges({ clock, randomBytes });
@@ -79,6 +86,21 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
 
   const app = new Hono();
 
+  // First of all, against DNS rebinding: a page whose name was rebound to 127.0.0.1 still sends its own
+  // name as Host. Without a Host header (a Request built in process), the URL's host stands in for it.
+  app.use('*', async (c, next) => {
+    const host = c.req.header('host') ?? new URL(c.req.url).host;
+    if (isAllowedHost(host, { allowRemote })) return next();
+    return send(
+      c,
+      answerHttpError(
+        421,
+        'Misdirected Request',
+        `the emulator answers only requests addressed to localhost, 127.0.0.1 or [::1], not Host ${JSON.stringify(host)}`,
+        newTraceId(),
+      ),
+    );
+  });
   app.use(
     '/api/*',
     cors({

@@ -3,12 +3,18 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Address } from 'viem';
 import { createEmulatorApp } from './app.ts';
 import { DEV_CLIENT } from './clients.ts';
+import { isLoopbackBindAddress } from './loopbackHost.ts';
 
 export type StartEmulatorOptions = {
   /** Default 8790; 0 picks a free port. */
   port?: number;
   /** Default `127.0.0.1`: the emulator hands out login codes, so it stays on loopback unless told otherwise. */
   host?: string;
+  /**
+   * Required to bind a non-loopback `host`: anyone who reaches the port can read every login code. Also
+   * makes the emulator answer requests whose `Host` is an IP literal.
+   */
+  allowRemote?: boolean;
   /** Registered clients; default: the development client of `devClient.ts`. */
   clients?: { clientSWA: Address; signer: Address }[];
   /** Where delivered codes are printed, one line each; default `console.log`. */
@@ -39,8 +45,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     host = '127.0.0.1',
     clients = [DEV_CLIENT],
     log = console.log,
+    allowRemote = false,
   } = options;
-  const app = createEmulatorApp({ clients, log });
+  if (!allowRemote && !isLoopbackBindAddress(host)) throw new RemoteBindRefusedError(host);
+  const app = createEmulatorApp({ clients, log, allowRemote });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host });
 
   await new Promise<void>((resolve, reject) => {
@@ -65,6 +73,16 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       return closing;
     },
   };
+}
+
+/** Thrown by {@link startEmulator} for a non-loopback `host` without `allowRemote`. */
+export class RemoteBindRefusedError extends Error {
+  constructor(host: string) {
+    super(
+      `refusing to bind the emulator to ${host}: it is not a loopback address, and anyone who reaches it can read every login code. Use 127.0.0.1, or allow it explicitly (--allow-remote).`,
+    );
+    this.name = 'RemoteBindRefusedError';
+  }
 }
 
 /** The host part of a URL clients can use: a wildcard bind is reached through loopback. */
