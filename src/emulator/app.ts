@@ -1,10 +1,11 @@
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
 import * as v from 'valibot';
-import { type Address, isAddressEqual } from 'viem';
-import { AuthTokenError, environments, verifyAuthToken } from '../okto/index.ts';
+import { isAddressEqual } from 'viem';
+import { environments } from '../okto/index.ts';
+import { createActivityLog } from './activity.ts';
 import {
   type Answer,
   answerAuthenticateFailed,
@@ -13,24 +14,30 @@ import {
   answerRateLimited,
   answerRejected,
   answerSuccess,
-  answerUnauthorized,
+  sendAnswer as send,
 } from './answers.ts';
 import { authenticate, parseAuthenticateRequest } from './authenticate.ts';
+import { createCatalog } from './catalog.ts';
+import type { LocalChains } from './chains/localChains.ts';
+import { transferKey } from './chains/transfers.ts';
 import { createClientRegistry, DEV_CLIENT, type EmulatorClient } from './clients.ts';
 import { createEmulatorClock, type EmulatorClock } from './clock.ts';
 import { type Contact, parseEmailContact, parseWhatsAppContact } from './contact.ts';
+import { createFaucetRoutes } from './faucet.ts';
 import { createIdTokens } from './idTokens.ts';
 import { renderInboxPage } from './inboxPage.ts';
 import { isAllowedHost } from './loopbackHost.ts';
+import { createOktoKeyring, DEFAULT_EMULATOR_SECRET } from './oktoKeys.ts';
 import { createOtpChallenges } from './otpChallenges.ts';
 import { type OtpEndpoint, parseOtpRequest, recoverOtpSigner } from './otpRequest.ts';
 import { createOutbox } from './outbox.ts';
 import { cryptoRandomBytes, type RandomBytes, randomHex } from './random.ts';
 import { createRateLimiter } from './rateLimiter.ts';
+import { createReadRoutes } from './reads.ts';
 import { readJsonBody } from './requestBody.ts';
-import { createSessionRegistry, type EmulatorSession } from './sessions.ts';
+import { createSessionAuth } from './sessionAuth.ts';
+import { createSessionRegistry } from './sessions.ts';
 import { createUserDirectory, deriveClientId, deriveUser } from './users.ts';
-import { listWallets } from './wallets.ts';
 
 /** Largest request body the emulator reads; anything bigger is answered 413 before it is buffered. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -55,11 +62,19 @@ export type CreateEmulatorAppOptions = {
    * on purpose). Default false: only `localhost`, `127.0.0.0/8` and `[::1]`, against DNS rebinding.
    */
   allowRemote?: boolean;
+  /**
+   * The local chains (`startLocalChains`): balances, the faucet and `rpc_url` come from them. Without
+   * them the networks are still listed (no `rpc_url`), balances are empty and the faucet answers 503.
+   */
+  chains?: LocalChains;
+  /** Secret of the users' Okto keys (§4.4 of the wallet protocol); default {@link DEFAULT_EMULATOR_SECRET}. */
+  emulatorSecret?: string;
 };
 
 /**
  * The local Okto emulator as a web-standard fetch handler: the auth API of shared/okto-protocol.md §3–7
- * under `/api/oc/v1`, and developer tools under `/__emulator` (outbox, inbox page, clock, health).
+ * and the reads of shared/okto-wallet-protocol.md §2 under `/api/oc/v1`, and developer tools under
+ * `/__emulator` (outbox, inbox page, clock, health, faucet).
  * All state is in memory and lives as long as the returned app.
  * @example
  * const app = createEmulatorApp();
@@ -73,6 +88,8 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
     randomBytes = cryptoRandomBytes,
     jwtSecret = randomHex(randomBytes, 32),
     allowRemote = false,
+    chains,
+    emulatorSecret = DEFAULT_EMULATOR_SECRET,
   } = options;
   const clients = createClientRegistry(clientList);
   const challenges = createOtpChallenges({ clock, randomBytes });
@@ -83,6 +100,23 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
   const outbox = createOutbox();
   const clockListeners = new Set<() => void>();
   const newTraceId = () => randomHex(randomBytes, 16);
+  const findSession = createSessionAuth({ sessions, clock });
+  const catalog = createCatalog(chains);
+  const oktoKeys = createOktoKeyring(emulatorSecret);
+  const activity = createActivityLog();
+  // Value that reached any wallet on a chain is a DEPOSIT in that wallet's feed.
+  chains?.transfers.subscribe((transfer) => {
+    activity.record({
+      key: transferKey(transfer),
+      address: transfer.to,
+      transferType: 'DEPOSIT',
+      caipId: transfer.caipId,
+      token: transfer.token,
+      amount: transfer.amount,
+      txHash: transfer.txHash,
+      timestamp: transfer.timestamp,
+    });
+  });
 
   const app = new Hono();
 
@@ -265,40 +299,6 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
   });
 
   // §5–6: Bearer endpoints.
-  async function findSession(
-    c: Context,
-  ): Promise<{ ok: true; session: EmulatorSession } | { ok: false; answer: Answer }> {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match)
-      return { ok: false, answer: answerUnauthorized('missing Authorization: Bearer <auth token> header') };
-    const now = clock.nowSeconds();
-    let sessionAddress: Address;
-    try {
-      ({ sessionAddress } = await verifyAuthToken(match[1], { now }));
-    } catch (error) {
-      const details =
-        error instanceof AuthTokenError
-          ? `auth token ${error.reason}: ${error.details}`
-          : 'auth token malformed';
-      return { ok: false, answer: answerUnauthorized(details) };
-    }
-    const session = sessions.find(sessionAddress);
-    if (!session)
-      return {
-        ok: false,
-        answer: answerUnauthorized(
-          'session not registered: register the session key with /api/oc/v1/authenticate (the emulator forgets sessions on restart)',
-        ),
-      };
-    if (session.expiresAt <= now)
-      return {
-        ok: false,
-        answer: answerUnauthorized(`session expired at ${new Date(session.expiresAt * 1000).toISOString()}`),
-      };
-    return { ok: true, session };
-  }
-
   app.on(['GET', 'POST'], '/api/oc/v1/verify-session', async (c) => {
     const found = await findSession(c);
     if (!found.ok) return send(c, found.answer);
@@ -319,26 +319,12 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
     );
   });
 
-  app.get('/api/oc/v1/wallets', async (c) => {
-    const found = await findSession(c);
-    return send(c, found.ok ? answerSuccess(listWallets(found.session.user.userSWA)) : found.answer);
-  });
-
-  app.get('/api/oc/v1/user-keys', async (c) => {
-    const found = await findSession(c);
-    if (!found.ok) return send(c, found.answer);
-    const { user, sessionAddress, expiresAt } = found.session;
-    return send(
-      c,
-      answerSuccess({
-        user_id: user.userId,
-        user_swa: user.userSWA,
-        client_swa: user.clientSWA,
-        session_address: sessionAddress,
-        session_expiry: expiresAt,
-      }),
-    );
-  });
+  // shared/okto-wallet-protocol.md §2: reads after login; §7.5: the faucet.
+  app.route(
+    '/api/oc/v1',
+    createReadRoutes({ authenticate: findSession, catalog, chains, activity, oktoKeys, newTraceId }),
+  );
+  app.route('/', createFaucetRoutes({ chains, catalog, activity, clock, newTraceId }));
 
   // Developer tools.
   app.get('/__emulator/health', (c) => c.json({ ok: true }));
@@ -425,10 +411,4 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
   });
 
   return app;
-}
-
-/** Renders an {@link Answer} as a JSON response. */
-function send(c: Context, answer: Answer): Response {
-  for (const [name, value] of Object.entries(answer.headers ?? {})) c.header(name, value);
-  return c.json(answer.body, answer.status);
 }

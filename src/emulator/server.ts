@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Address } from 'viem';
 import { createEmulatorApp } from './app.ts';
+import { type LocalChains, type StartLocalChainsParameters, startLocalChains } from './chains/localChains.ts';
 import { DEV_CLIENT } from './clients.ts';
 import { isLoopbackBindAddress } from './loopbackHost.ts';
 
@@ -19,21 +20,30 @@ export type StartEmulatorOptions = {
   clients?: { clientSWA: Address; signer: Address }[];
   /** Where delivered codes are printed, one line each; default `console.log`. */
   log?: (line: string) => void;
+  /**
+   * The local chains: default true (one anvil per network, test token deployed); false for none (fast
+   * tests of the login API); or the parameters of `startLocalChains`.
+   */
+  chains?: boolean | StartLocalChainsParameters;
+  /** Secret of the users' Okto keys; default the fixed development secret. */
+  emulatorSecret?: string;
 };
 
 export type RunningEmulator = {
   /** `http://127.0.0.1:<real port>`. */
   url: string;
   port: number;
-  /** Stops listening and drops open connections (the inbox's event stream included); never hangs. */
+  /** The running chains (RPC URLs, clients), or undefined when started without them. */
+  chains: LocalChains | undefined;
+  /** Stops listening, drops open connections (the inbox's event stream included) and stops the chains. */
   close(): Promise<void>;
 };
 
 export const DEFAULT_EMULATOR_PORT = 8790;
 
 /**
- * Starts the local Okto emulator on a Node HTTP server. State is in memory: codes, sessions and the
- * outbox are gone when it closes.
+ * Starts the local Okto emulator on a Node HTTP server, with its local chains unless `chains: false`.
+ * State is in memory: codes, sessions, the outbox and the chains are gone when it closes.
  * @example
  * const emulator = await startEmulator({ port: 0 });
  * const okto = createOktoClient({ baseUrl: emulator.url });
@@ -46,30 +56,43 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     clients = [DEV_CLIENT],
     log = console.log,
     allowRemote = false,
+    emulatorSecret,
   } = options;
   if (!allowRemote && !isLoopbackBindAddress(host)) throw new RemoteBindRefusedError(host);
-  const app = createEmulatorApp({ clients, log, allowRemote });
+  const chainOptions = options.chains ?? true;
+  const chains =
+    chainOptions === false ? undefined : await startLocalChains(chainOptions === true ? {} : chainOptions);
+  const app = createEmulatorApp({ clients, log, allowRemote, chains, emulatorSecret });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host });
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      server.once('error', onError);
+      server.listen(port, host, () => {
+        server.off('error', onError);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await chains?.stop();
+    throw error;
+  }
 
   const realPort = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${urlHost(host)}:${realPort}`,
     port: realPort,
+    chains,
     close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      });
+      closing ??= Promise.all([
+        new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        }),
+        chains?.stop(),
+      ]).then(() => {});
       return closing;
     },
   };

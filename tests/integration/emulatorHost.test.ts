@@ -14,7 +14,7 @@ const REPO = resolve(import.meta.dirname, '..', '..');
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, log: () => {} });
+  emulator = await startEmulator({ port: 0, chains: false, log: () => {} });
 });
 afterAll(async () => {
   await emulator.close();
@@ -124,7 +124,7 @@ describe('the Host check against DNS rebinding', () => {
   });
 
   it('with allowRemote also answers IP-literal hosts, but still no foreign names', async () => {
-    const remote = await startEmulator({ port: 0, allowRemote: true, log: () => {} });
+    const remote = await startEmulator({ port: 0, chains: false, allowRemote: true, log: () => {} });
     try {
       expect(
         (await requestWithHost(remote, { host: '192.0.2.7:8790', path: '/__emulator/health' })).status,
@@ -141,7 +141,7 @@ describe('the Host check against DNS rebinding', () => {
 
 describe('binding to a non-loopback interface', () => {
   it('startEmulator refuses it without allowRemote', async () => {
-    await expect(startEmulator({ port: 0, host: '0.0.0.0', log: () => {} })).rejects.toThrow(
+    await expect(startEmulator({ port: 0, chains: false, host: '0.0.0.0', log: () => {} })).rejects.toThrow(
       RemoteBindRefusedError,
     );
   });
@@ -163,7 +163,7 @@ describe('binding to a non-loopback interface', () => {
   }
 
   it('the CLI refuses --host 0.0.0.0 without --allow-remote (exit 2)', async () => {
-    const { code, stderr } = await runCli(['--host', '0.0.0.0', '--port', '0']);
+    const { code, stderr } = await runCli(['--host', '0.0.0.0', '--port', '0', '--no-chains']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--host 0\.0\.0\.0 is not a loopback address/);
     expect(stderr).toContain('--allow-remote');
@@ -172,7 +172,14 @@ describe('binding to a non-loopback interface', () => {
   it('the CLI warns loudly with --allow-remote', async () => {
     // 192.0.2.1 (TEST-NET-1) is on no interface here: the warning is printed, then the bind fails, so
     // nothing is ever exposed by this test.
-    const { code, stderr } = await runCli(['--host', '192.0.2.1', '--allow-remote', '--port', '0']);
+    const { code, stderr } = await runCli([
+      '--host',
+      '192.0.2.1',
+      '--allow-remote',
+      '--port',
+      '0',
+      '--no-chains',
+    ]);
     expect(stderr).toMatch(/WARNING: the Okto emulator is bound to 192\.0\.2\.1, not to loopback/);
     expect(stderr).toMatch(/cannot bind to host "192\.0\.2\.1"/);
     expect(code).toBe(1);

@@ -80,3 +80,20 @@ export async function startLocalChains(p: StartLocalChainsParameters = {}): Prom
     throw error;
   }
 }
+
+/** What a person needs to use the chains: one line per chain (RPC URL, anvil pid), the token, the faucet. */
+export function describeLocalChains(chains: LocalChains, emulatorUrl: string): string[] {
+  const token = chains.list[0]?.tokens[0];
+  return [
+    ...chains.list.map(
+      ({ network, rpcUrl, node }) =>
+        `Chain ${network.caipId} ${network.networkName} (${network.native.symbol}): RPC ${rpcUrl} (anvil pid ${node.pid})`,
+    ),
+    ...(token
+      ? [
+          `Test token ${token.symbol} "${token.name}", ${token.decimals} decimals, at ${token.address} on every chain`,
+        ]
+      : []),
+    `Faucet: POST ${emulatorUrl}/__emulator/fund {"address":"0x…","caip2Id":"${chains.list[0]?.network.caipId ?? 'eip155:84532'}","amount":"1000000000000000000"} (add "token":"<address>" for a token)`,
+  ];
+}
