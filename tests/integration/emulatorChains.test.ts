@@ -8,6 +8,7 @@ import { secp256k1 } from '@noble/curves/secp256k1';
 import { type Address, createWalletClient, getAddress, type Hex, http, parseEther } from 'viem';
 import { privateKeyToAccount, privateKeyToAddress, publicKeyToAddress } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack } from '../../src/cli/localStack.ts';
 import { TEST_TOKEN_ADDRESS } from '../../src/emulator/chains/testToken.ts';
 import { DEV_CLIENT_PRIVATE_KEY, DEV_CLIENT_SWA } from '../../src/emulator/devClient.ts';
 import { DEFAULT_EMULATOR_SECRET } from '../../src/emulator/oktoKeys.ts';
@@ -581,5 +582,33 @@ describe('no anvil outlives the emulator', () => {
     const left = await waitUntilGone(cli.pids, 5000);
     for (const pid of left) process.kill(pid, 'SIGKILL');
     expect(left).toEqual([]);
+  });
+});
+
+describe('the local stack (what tests/e2e start)', () => {
+  it('runs without chains by default, and with chains when asked, funding through the faucet', async () => {
+    const plain = await startLocalStack();
+    try {
+      expect(plain.chains()).toEqual([]);
+    } finally {
+      await plain.close();
+    }
+    const stack = await startLocalStack({ chains: true });
+    try {
+      expect(stack.chains().map((chain) => [chain.caipId, chain.chainId])).toEqual([
+        ['eip155:84532', 84532],
+        ['eip155:80002', 80002],
+      ]);
+      const address = '0x88beE8eb691FFAFB192BAC4D1E7042e1b44c3eF2';
+      expect(await stack.fund({ address, caip2Id: 'eip155:84532', amount: 7n })).toBe(7n);
+      expect(
+        await stack.fund({ address, caip2Id: 'eip155:84532', amount: 3n, token: TEST_TOKEN_ADDRESS }),
+      ).toBe(3n);
+      await expect(stack.fund({ address, caip2Id: 'eip155:1', amount: 1n })).rejects.toThrow(
+        /unknown network/,
+      );
+    } finally {
+      await stack.close();
+    }
   });
 });
