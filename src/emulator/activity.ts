@@ -1,5 +1,6 @@
 import { type Address, formatUnits } from 'viem';
 import type { Catalog } from './catalog.ts';
+import { type TransferFeed, transferKey } from './chains/transfers.ts';
 import { uuidV3 } from './uuid.ts';
 
 // The activity feed of `/portfolio/activity` (§2, §7.5): one entry per value that reached (DEPOSIT) or
@@ -102,4 +103,23 @@ export function activityItem(entry: ActivityRecord, catalog: Catalog) {
     network_symbol: network.native.symbol,
     caip_id: network.caipId,
   };
+}
+
+/**
+ * Records every transfer the feed sees as a DEPOSIT of its recipient, whoever sent it. Returns the
+ * unsubscribe function.
+ */
+export function recordDeposits(feed: TransferFeed, activity: ActivityLog): () => void {
+  return feed.subscribe((transfer) => {
+    activity.record({
+      key: transferKey(transfer),
+      address: transfer.to,
+      transferType: 'DEPOSIT',
+      caipId: transfer.caipId,
+      token: transfer.token,
+      amount: transfer.amount,
+      txHash: transfer.txHash,
+      timestamp: transfer.timestamp,
+    });
+  });
 }

@@ -5,7 +5,7 @@ import { streamSSE } from 'hono/streaming';
 import * as v from 'valibot';
 import { isAddressEqual } from 'viem';
 import { environments } from '../okto/index.ts';
-import { createActivityLog } from './activity.ts';
+import { createActivityLog, recordDeposits } from './activity.ts';
 import {
   type Answer,
   answerAuthenticateFailed,
@@ -19,7 +19,6 @@ import {
 import { authenticate, parseAuthenticateRequest } from './authenticate.ts';
 import { createCatalog } from './catalog.ts';
 import type { LocalChains } from './chains/localChains.ts';
-import { transferKey } from './chains/transfers.ts';
 import { createClientRegistry, DEV_CLIENT, type EmulatorClient } from './clients.ts';
 import { createEmulatorClock, type EmulatorClock } from './clock.ts';
 import { type Contact, parseEmailContact, parseWhatsAppContact } from './contact.ts';
@@ -104,19 +103,7 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
   const catalog = createCatalog(chains);
   const oktoKeys = createOktoKeyring(emulatorSecret);
   const activity = createActivityLog();
-  // Value that reached any wallet on a chain is a DEPOSIT in that wallet's feed.
-  chains?.transfers.subscribe((transfer) => {
-    activity.record({
-      key: transferKey(transfer),
-      address: transfer.to,
-      transferType: 'DEPOSIT',
-      caipId: transfer.caipId,
-      token: transfer.token,
-      amount: transfer.amount,
-      txHash: transfer.txHash,
-      timestamp: transfer.timestamp,
-    });
-  });
+  if (chains) recordDeposits(chains.transfers, activity);
 
   const app = new Hono();
 

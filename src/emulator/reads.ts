@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import { type ActivityLog, activityItem } from './activity.ts';
 import { answerSuccess, answerWalletError, sendAnswer } from './answers.ts';
-import type { Catalog } from './catalog.ts';
-import { supportedNetworksData, supportedTokensData } from './catalog.ts';
+import { type Catalog, supportedNetworksData, supportedTokensData } from './catalog.ts';
 import type { LocalChains } from './chains/localChains.ts';
 import type { OktoUserKeys } from './oktoKeys.ts';
 import { aggregatedPortfolioData, readHoldings } from './portfolio.ts';
