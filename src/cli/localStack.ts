@@ -5,8 +5,9 @@ import { DEV_CLIENT_PRIVATE_KEY, DEV_CLIENT_SWA } from '../emulator/devClient.ts
 import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
 import { DEV_EXTENSION_ID } from '../extensionId.ts';
 
-// The local stack: the Okto emulator plus a companion signing for the emulator's development client.
-// `npm start` runs it on fixed ports; tests run it on free ports and drive it (outbox, clock).
+// The local stack: the Okto emulator plus a companion signing for the emulator's development client,
+// and, when asked, the emulator's local chains. `npm start` runs it on fixed ports with chains; tests run
+// it on free ports, without chains unless they need them, and drive it (outbox, clock, faucet).
 
 export type OutboxMessage = {
   channel: 'email' | 'whatsapp';
@@ -15,6 +16,12 @@ export type OutboxMessage = {
   token: string;
   sentAt: string;
 };
+
+/** One of the emulator's local chains. */
+export type LocalStackChain = { caipId: string; networkName: string; chainId: number; rpcUrl: string };
+
+/** A faucet request (`POST /__emulator/fund`): `amount` in the smallest unit; no `token` = native. */
+export type FundParameters = { address: string; caip2Id: string; amount: bigint | string; token?: string };
 
 export type LocalStack = {
   emulatorUrl: string;
@@ -26,6 +33,10 @@ export type LocalStack = {
   latestCode(to: string): Promise<string>;
   /** Unix ms on the stack's clock: real time plus every `advanceClock`. */
   now(): number;
+  /** The running chains (empty without `chains: true`); new URLs after `startEmulator`. */
+  chains(): LocalStackChain[];
+  /** Credits an address through the emulator's faucet; answers the new balance (smallest unit). */
+  fund(p: FundParameters): Promise<bigint>;
   /** Moves the emulator's clock, and the companion's with it, forward. */
   advanceClock(seconds: number): Promise<void>;
   stopCompanion(): Promise<void>;
@@ -46,6 +57,11 @@ export type StartLocalStackParameters = {
   allowedOrigins?: string[];
   /** Raise the companion's per-IP limits (every test request comes from 127.0.0.1). */
   relaxedLimits?: boolean;
+  /**
+   * Start the emulator's local chains (one anvil per network, the test token); default false, so that
+   * tests that need no chain stay fast. `npm start` passes true.
+   */
+  chains?: boolean;
   emulatorLog?: (line: string) => void;
   companionLog?: (line: string) => void;
 };
@@ -69,10 +85,9 @@ export async function startLocalStack(p: StartLocalStackParameters = {}): Promis
   const quiet = () => {};
   let offsetMs = 0;
   const clock = () => Date.now() + offsetMs;
-  let emulator: RunningEmulator | undefined = await startEmulator({
-    port: p.emulatorPort ?? 0,
-    log: p.emulatorLog ?? quiet,
-  });
+  const bootEmulator = (port: number) =>
+    startEmulator({ port, log: p.emulatorLog ?? quiet, chains: p.chains ?? false });
+  let emulator: RunningEmulator | undefined = await bootEmulator(p.emulatorPort ?? 0);
   const emulatorPort = emulator.port;
   const emulatorUrl = emulator.url;
   const config = loadCompanionConfig({
@@ -101,7 +116,12 @@ export async function startLocalStack(p: StartLocalStackParameters = {}): Promis
     });
     companionPort = companion.port;
   };
-  await bootCompanion();
+  try {
+    await bootCompanion();
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
   const companionUrl = (companion as RunningCompanion | undefined)?.url ?? '';
 
   async function outbox(to: string): Promise<OutboxMessage[]> {
@@ -127,6 +147,29 @@ export async function startLocalStack(p: StartLocalStackParameters = {}): Promis
     inboxUrl: `${emulatorUrl}/__emulator/inbox`,
     outbox,
     now: clock,
+    chains: () =>
+      (emulator?.chains?.list ?? []).map(({ network, rpcUrl }) => ({
+        caipId: network.caipId,
+        networkName: network.networkName,
+        chainId: network.chainId,
+        rpcUrl,
+      })),
+    async fund({ address, caip2Id, amount, token }) {
+      const response = await fetchWithReconnect(`${emulatorUrl}/__emulator/fund`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          address,
+          caip2Id,
+          amount: String(amount),
+          ...(token === undefined ? {} : { token }),
+        }),
+      });
+      const body = (await response.json()) as { data?: { balance: string }; error?: { details?: string } };
+      if (!response.ok || !body.data)
+        throw new Error(`fund answered HTTP ${response.status}: ${body.error?.details ?? 'no details'}`);
+      return BigInt(body.data.balance);
+    },
     async latestCode(to) {
       for (let i = 0; i < 50; i++) {
         const [newest] = await outbox(to);
@@ -149,7 +192,7 @@ export async function startLocalStack(p: StartLocalStackParameters = {}): Promis
       emulator = undefined;
     },
     async startEmulator() {
-      emulator = await startEmulator({ port: emulatorPort, log: p.emulatorLog ?? quiet });
+      emulator = await bootEmulator(emulatorPort);
       // A new emulator starts at real time: bring it to the stack's clock.
       if (offsetMs > 0) await advanceEmulatorClock(offsetMs / 1000);
     },

@@ -4,12 +4,14 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { startDemoDapp } from '../demo/server.ts';
+import { TEST_TOKEN } from '../emulator/chains/testToken.ts';
 import { DEV_EXTENSION_ID } from '../extensionId.ts';
 import { type LocalStack, startLocalStack } from './localStack.ts';
 
 // `npm start`: the whole local product with no account and no network. It starts the Okto emulator
-// (8790), the companion (8791) with the emulator's development client and the demo dApp (8792), builds
-// the extension for them, and opens Chromium with it loaded. Ctrl-C stops everything.
+// (8790) with its local chains (one anvil per network, on free ports), the companion (8791) with the
+// emulator's development client and the demo dApp (8792), builds the extension for them, and opens
+// Chromium with it loaded. Ctrl-C stops everything, the chains included.
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = resolve(ROOT, 'dist');
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
     stack = await startLocalStack({
       emulatorPort: EMULATOR_PORT,
       companionPort: COMPANION_PORT,
+      chains: true,
       emulatorLog: (line) => console.log(line),
       companionLog: () => {},
     });
@@ -88,6 +91,12 @@ Okto login is running on the local emulator (no account, no network needed).
   Companion         ${stack.companionUrl}
   Demo dApp         ${demoUrl}
   Extension         ${DIST}  (id ${DEV_EXTENSION_ID})
+${stack
+  .chains()
+  .map((chain) => `  Chain ${chain.caipId.padEnd(12)} ${chain.rpcUrl}  (${chain.networkName})`)
+  .join('\n')}
+  Test token        ${TEST_TOKEN.symbol} (${TEST_TOKEN.decimals} decimals) at ${TEST_TOKEN.address} on every chain
+  Faucet            POST ${stack.emulatorUrl}/__emulator/fund {"address","caip2Id","amount"[,"token"]}
 `);
   if (browser)
     console.log(`Chromium is open with the extension loaded: click the Okto icon in the toolbar (pin it from the

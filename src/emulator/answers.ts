@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 // Every answer the emulator gives, in the envelopes of shared/okto-protocol.md. Handlers return an
@@ -91,4 +92,37 @@ export function answerHttpError(
       error: { code: status, errorCode: String(status), message, trace_id: traceId, details },
     },
   };
+}
+
+/**
+ * An error of the wallet endpoints (shared/okto-wallet-protocol.md §2): both published spellings at once,
+ * `trace_id`/`traceId` and `details`/`data`, e.g. 400 `ER-TECH-0005` "error in reading request".
+ */
+export function answerWalletError(
+  status: ContentfulStatusCode,
+  errorCode: string,
+  details: string,
+  traceId: string,
+): Answer {
+  return {
+    status,
+    body: {
+      status: 'error',
+      error: {
+        code: status,
+        errorCode,
+        message: 'Something went wrong. Please try again',
+        trace_id: traceId,
+        traceId,
+        details,
+        data: details,
+      },
+    },
+  };
+}
+
+/** Renders an {@link Answer} as a JSON response. */
+export function sendAnswer(c: Context, answer: Answer): Response {
+  for (const [name, value] of Object.entries(answer.headers ?? {})) c.header(name, value);
+  return c.json(answer.body, answer.status);
 }

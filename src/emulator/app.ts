@@ -1,10 +1,11 @@
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
 import * as v from 'valibot';
-import { type Address, isAddressEqual } from 'viem';
-import { AuthTokenError, environments, verifyAuthToken } from '../okto/index.ts';
+import { isAddressEqual } from 'viem';
+import { environments } from '../okto/index.ts';
+import { createActivityLog, recordDeposits } from './activity.ts';
 import {
   type Answer,
   answerAuthenticateFailed,
@@ -13,23 +14,29 @@ import {
   answerRateLimited,
   answerRejected,
   answerSuccess,
-  answerUnauthorized,
+  sendAnswer as send,
 } from './answers.ts';
 import { authenticate, parseAuthenticateRequest } from './authenticate.ts';
+import { createCatalog } from './catalog.ts';
+import type { LocalChains } from './chains/localChains.ts';
 import { createClientRegistry, DEV_CLIENT, type EmulatorClient } from './clients.ts';
 import { createEmulatorClock, type EmulatorClock } from './clock.ts';
 import { type Contact, parseEmailContact, parseWhatsAppContact } from './contact.ts';
+import { createFaucetRoutes } from './faucet.ts';
 import { createIdTokens } from './idTokens.ts';
 import { renderInboxPage } from './inboxPage.ts';
+import { isAllowedHost } from './loopbackHost.ts';
+import { createOktoKeyring, DEFAULT_EMULATOR_SECRET } from './oktoKeys.ts';
 import { createOtpChallenges } from './otpChallenges.ts';
 import { type OtpEndpoint, parseOtpRequest, recoverOtpSigner } from './otpRequest.ts';
 import { createOutbox } from './outbox.ts';
 import { cryptoRandomBytes, type RandomBytes, randomHex } from './random.ts';
 import { createRateLimiter } from './rateLimiter.ts';
+import { createReadRoutes } from './reads.ts';
 import { readJsonBody } from './requestBody.ts';
-import { createSessionRegistry, type EmulatorSession } from './sessions.ts';
+import { createSessionAuth } from './sessionAuth.ts';
+import { createSessionRegistry } from './sessions.ts';
 import { createUserDirectory, deriveClientId, deriveUser } from './users.ts';
-import { listWallets } from './wallets.ts';
 
 /** Largest request body the emulator reads; anything bigger is answered 413 before it is buffered. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -49,15 +56,28 @@ export type CreateEmulatorAppOptions = {
   randomBytes?: RandomBytes;
   /** HS256 secret of the JWTs the emulator issues; default: random, so a restart invalidates them. */
   jwtSecret?: string;
+  /**
+   * Also answer requests whose `Host` is an IP literal (the server was bound to a non-loopback interface
+   * on purpose). Default false: only `localhost`, `127.0.0.0/8` and `[::1]`, against DNS rebinding.
+   */
+  allowRemote?: boolean;
+  /**
+   * The local chains (`startLocalChains`): balances, the faucet and `rpc_url` come from them. Without
+   * them the networks are still listed (no `rpc_url`), balances are empty and the faucet answers 503.
+   */
+  chains?: LocalChains;
+  /** Secret of the users' Okto keys (§4.4 of the wallet protocol); default {@link DEFAULT_EMULATOR_SECRET}. */
+  emulatorSecret?: string;
 };
 
 /**
  * The local Okto emulator as a web-standard fetch handler: the auth API of shared/okto-protocol.md §3–7
- * under `/api/oc/v1`, and developer tools under `/__emulator` (outbox, inbox page, clock, health).
+ * and the reads of shared/okto-wallet-protocol.md §2 under `/api/oc/v1`, and developer tools under
+ * `/__emulator` (outbox, inbox page, clock, health, faucet).
  * All state is in memory and lives as long as the returned app.
  * @example
  * const app = createEmulatorApp();
- * const response = await app.fetch(new Request('http://emulator/__emulator/health'));
+ * const response = await app.fetch(new Request('http://127.0.0.1/__emulator/health'));
  */
 export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono {
   const {
@@ -66,6 +86,9 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
     log = console.log,
     randomBytes = cryptoRandomBytes,
     jwtSecret = randomHex(randomBytes, 32),
+    allowRemote = false,
+    chains,
+    emulatorSecret = DEFAULT_EMULATOR_SECRET,
   } = options;
   const clients = createClientRegistry(clientList);
   const challenges = createOtpChallenges({ clock, randomBytes });
@@ -76,9 +99,29 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
   const outbox = createOutbox();
   const clockListeners = new Set<() => void>();
   const newTraceId = () => randomHex(randomBytes, 16);
+  const findSession = createSessionAuth({ sessions, clock });
+  const catalog = createCatalog(chains);
+  const oktoKeys = createOktoKeyring(emulatorSecret);
+  const activity = createActivityLog();
+  if (chains) recordDeposits(chains.transfers, activity);
 
   const app = new Hono();
 
+  // First of all, against DNS rebinding: a page whose name was rebound to 127.0.0.1 still sends its own
+  // name as Host. Without a Host header (a Request built in process), the URL's host stands in for it.
+  app.use('*', async (c, next) => {
+    const host = c.req.header('host') ?? new URL(c.req.url).host;
+    if (isAllowedHost(host, { allowRemote })) return next();
+    return send(
+      c,
+      answerHttpError(
+        421,
+        'Misdirected Request',
+        `the emulator answers only requests addressed to localhost, 127.0.0.1 or [::1], not Host ${JSON.stringify(host)}`,
+        newTraceId(),
+      ),
+    );
+  });
   app.use(
     '/api/*',
     cors({
@@ -243,40 +286,6 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
   });
 
   // §5–6: Bearer endpoints.
-  async function findSession(
-    c: Context,
-  ): Promise<{ ok: true; session: EmulatorSession } | { ok: false; answer: Answer }> {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match)
-      return { ok: false, answer: answerUnauthorized('missing Authorization: Bearer <auth token> header') };
-    const now = clock.nowSeconds();
-    let sessionAddress: Address;
-    try {
-      ({ sessionAddress } = await verifyAuthToken(match[1], { now }));
-    } catch (error) {
-      const details =
-        error instanceof AuthTokenError
-          ? `auth token ${error.reason}: ${error.details}`
-          : 'auth token malformed';
-      return { ok: false, answer: answerUnauthorized(details) };
-    }
-    const session = sessions.find(sessionAddress);
-    if (!session)
-      return {
-        ok: false,
-        answer: answerUnauthorized(
-          'session not registered: register the session key with /api/oc/v1/authenticate (the emulator forgets sessions on restart)',
-        ),
-      };
-    if (session.expiresAt <= now)
-      return {
-        ok: false,
-        answer: answerUnauthorized(`session expired at ${new Date(session.expiresAt * 1000).toISOString()}`),
-      };
-    return { ok: true, session };
-  }
-
   app.on(['GET', 'POST'], '/api/oc/v1/verify-session', async (c) => {
     const found = await findSession(c);
     if (!found.ok) return send(c, found.answer);
@@ -297,26 +306,12 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
     );
   });
 
-  app.get('/api/oc/v1/wallets', async (c) => {
-    const found = await findSession(c);
-    return send(c, found.ok ? answerSuccess(listWallets(found.session.user.userSWA)) : found.answer);
-  });
-
-  app.get('/api/oc/v1/user-keys', async (c) => {
-    const found = await findSession(c);
-    if (!found.ok) return send(c, found.answer);
-    const { user, sessionAddress, expiresAt } = found.session;
-    return send(
-      c,
-      answerSuccess({
-        user_id: user.userId,
-        user_swa: user.userSWA,
-        client_swa: user.clientSWA,
-        session_address: sessionAddress,
-        session_expiry: expiresAt,
-      }),
-    );
-  });
+  // shared/okto-wallet-protocol.md §2: reads after login; §7.5: the faucet.
+  app.route(
+    '/api/oc/v1',
+    createReadRoutes({ authenticate: findSession, catalog, chains, activity, oktoKeys, newTraceId }),
+  );
+  app.route('/', createFaucetRoutes({ chains, catalog, activity, clock, newTraceId }));
 
   // Developer tools.
   app.get('/__emulator/health', (c) => c.json({ ok: true }));
@@ -403,10 +398,4 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
   });
 
   return app;
-}
-
-/** Renders an {@link Answer} as a JSON response. */
-function send(c: Context, answer: Answer): Response {
-  for (const [name, value] of Object.entries(answer.headers ?? {})) c.header(name, value);
-  return c.json(answer.body, answer.status);
 }

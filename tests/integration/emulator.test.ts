@@ -1,5 +1,5 @@
 import { type Address, getAddress, type Hex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { privateKeyToAccount, publicKeyToAddress } from 'viem/accounts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEV_CLIENT_PRIVATE_KEY, DEV_CLIENT_SIGNER, DEV_CLIENT_SWA } from '../../src/emulator/devClient.ts';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.ts';
@@ -63,6 +63,7 @@ beforeEach(async () => {
   logLines = [];
   emulator = await startEmulator({
     port: 0,
+    chains: false,
     clients: [
       { clientSWA: DEV_CLIENT_SWA, signer: DEV_CLIENT_SIGNER },
       { clientSWA: TEST_CLIENT_SWA, signer: TEST_CLIENT_SIGNER },
@@ -317,29 +318,46 @@ describe('the email login', () => {
     expect(byPost.status).toBe(200);
     expect(((await byPost.json()) as { data: unknown }).data).toEqual(info);
 
-    const wallets = await okto.getWallets(authToken);
-    expect(wallets.length).toBeGreaterThanOrEqual(3);
-    expect(wallets).toContainEqual({
-      caip_id: 'eip155:8453',
-      network_name: 'BASE',
-      address: session.userSWA,
-      network_id: expect.any(String),
-      network_symbol: 'ETH',
-    });
-    for (const wallet of wallets) expect(wallet.address).toBe(session.userSWA);
-
+    // Every EVM wallet is the user's Okto key (wallet protocol §4.4), the key /user-keys describes.
     const keys = await fetch(`${emulator.url}/api/oc/v1/user-keys`, {
       headers: { Authorization: `Bearer ${authToken}` },
     });
     expect(keys.status).toBe(200);
-    expect(await keys.json()).toEqual({
-      status: 'success',
-      data: expect.objectContaining({
-        user_id: claims.user_id,
-        user_swa: session.userSWA,
-        session_address: sessionKey.address,
-      }),
+    const { data: userKeys } = (await keys.json()) as { data: Record<string, string> };
+    expect(userKeys).toEqual({
+      userId: claims.user_id,
+      userSWA: session.userSWA,
+      ecdsaPublicKey: expect.stringMatching(/^0x04[0-9a-f]{128}$/),
+      eddsaPublicKey: expect.stringMatching(/^0x[0-9a-f]{64}$/),
+      ecdsaKeyId: expect.stringMatching(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      ),
+      eddsaKeyId: expect.stringMatching(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      ),
     });
+    const oktoKeyAddress = publicKeyToAddress(userKeys.ecdsaPublicKey as Hex);
+
+    const wallets = await okto.getWallets(authToken);
+    expect(wallets).toEqual([
+      {
+        caip_id: 'eip155:84532',
+        network_name: 'BASE_TESTNET',
+        address: oktoKeyAddress,
+        network_id: expect.stringMatching(
+          /^[0-9a-f]{8}-[0-9a-f]{4}-3[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+        ),
+        network_symbol: 'ETH',
+      },
+      {
+        caip_id: 'eip155:80002',
+        network_name: 'POLYGON_TESTNET_AMOY',
+        address: oktoKeyAddress,
+        network_id: expect.any(String),
+        network_symbol: 'POL',
+      },
+    ]);
+    expect(oktoKeyAddress).not.toBe(session.userSWA);
   });
 
   it('gives the same user and wallet on every login, whatever the case of the address', async () => {
@@ -371,7 +389,10 @@ describe('the WhatsApp login', () => {
     expect(info.user_swa).toBe(session.userSWA);
     expect(info.client_swa).toBe(session.clientSWA);
     expect(await okto.getWallets(authToken)).toContainEqual(
-      expect.objectContaining({ address: session.userSWA }),
+      expect.objectContaining({
+        caip_id: 'eip155:84532',
+        address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/),
+      }),
     );
   });
 
@@ -653,7 +674,7 @@ describe('the policy table of §7', () => {
       );
 
       // a JWT from another emulator run (another secret) is unknown here
-      const elsewhere = await startEmulator({ port: 0, log: () => {} });
+      const elsewhere = await startEmulator({ port: 0, chains: false, log: () => {} });
       try {
         const other = createOktoClient({ baseUrl: elsewhere.url });
         const sent = await other.sendEmailOtp(
@@ -895,6 +916,7 @@ describe('clients', () => {
   it('registers only the clients it is given', async () => {
     const onlySecond = await startEmulator({
       port: 0,
+      chains: false,
       clients: [{ clientSWA: TEST_CLIENT_SWA, signer: TEST_CLIENT_SIGNER }],
       log: () => {},
     });

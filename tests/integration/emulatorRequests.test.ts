@@ -23,7 +23,7 @@ const EMAIL_SEND = '/api/oc/v1/authenticate/email';
 let emulator: RunningEmulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, log: () => {} });
+  emulator = await startEmulator({ port: 0, chains: false, log: () => {} });
 });
 afterAll(async () => {
   await emulator.close();
@@ -292,7 +292,7 @@ describe('developer tools', () => {
   });
 
   it('filters the outbox by recipient, newest first, and lists everything without a filter', async () => {
-    const local = await startEmulator({ port: 0, log: () => {} });
+    const local = await startEmulator({ port: 0, chains: false, log: () => {} });
     try {
       const send = async (path: string, body: unknown) =>
         fetch(`${local.url}${path}`, {
@@ -395,7 +395,7 @@ describe('developer tools', () => {
   });
 
   it('closes promptly with an event stream open', async () => {
-    const local = await startEmulator({ port: 0, log: () => {} });
+    const local = await startEmulator({ port: 0, chains: false, log: () => {} });
     const response = await fetch(`${local.url}/__emulator/events`);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();

@@ -37,6 +37,18 @@ describe('npm start', () => {
     expect(await (await fetch('http://127.0.0.1:8792/dapp.js')).text()).toContain('eip6963:requestProvider');
     expect(await (await fetch('http://127.0.0.1:8790/__emulator/health')).json()).toEqual({ ok: true });
     expect((await fetch('http://127.0.0.1:8791/healthz')).status).toBe(200);
+    // the local chains, one anvil each, answer their chain ids
+    const chains = [...output.matchAll(/Chain (eip155:(\d+)) +(http:\/\/127\.0\.0\.1:(\d+))/g)];
+    expect(chains.map((m) => m[1])).toEqual(['eip155:84532', 'eip155:80002']);
+    for (const [, , chainId, rpcUrl] of chains) {
+      const answer = await fetch(rpcUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+      });
+      expect(Number(((await answer.json()) as { result: string }).result)).toBe(Number(chainId));
+    }
+    expect(output).toMatch(/Test token +OTUSD \(6 decimals\) at 0x[0-9a-fA-F]{40} on every chain/);
 
     const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
     child.kill('SIGINT');
@@ -44,5 +56,7 @@ describe('npm start', () => {
     expect(await portOpen(8790)).toBe(false);
     expect(await portOpen(8791)).toBe(false);
     expect(await portOpen(8792)).toBe(false);
+    // no anvil left behind
+    for (const [, , , , port] of chains) expect(await portOpen(Number(port))).toBe(false);
   }, 60_000);
 });
