@@ -114,7 +114,10 @@ export async function benchProvider(): Promise<void> {
     const coldRows: [string, string][] = [
       ['cold token', `median ${median(cold.token).toFixed(1)} ms (worker stopped first)`],
       ['cold echo', `median ${median(cold.echo).toFixed(1)} ms (worker stopped first)`],
-      ['ratio cold token/echo', `${coldRatio.toFixed(2)}   target ≤ 1.15: ${coldRatio <= 1.15 ? 'met' : 'MISSED'}`],
+      [
+        'ratio cold token/echo',
+        `${coldRatio.toFixed(2)}   target ≤ 1.15: ${coldRatio <= 1.15 ? 'met' : 'MISSED'}`,
+      ],
       ['samples', `${COLD_SAMPLES} each`],
     ];
     for (const [label, value] of coldRows) console.log(`  ${label.padEnd(22)} ${value}`);

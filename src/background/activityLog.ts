@@ -89,7 +89,10 @@ export function createActivityLog({
     live++;
     const key = groupOf(entry);
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { queue: [], head: 0 }));
+    if (!group) {
+      group = { queue: [], head: 0 };
+      groups.set(key, group);
+    }
     group.queue.push(entry);
     if (key !== WORKER_GROUP && sizeOf(group) > perOriginLimit) evictOldest(key);
     while (live > limit) evictOldest(largestGroup());
