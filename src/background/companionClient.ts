@@ -49,6 +49,8 @@ const ErrorSchema = v.object({
 });
 
 export type CompanionConfig = { clientSWA: Address; environment: OktoEnvironment; oktoBaseUrl: string };
+/** The login a session registration completes: the id token verify answered, and whose it is. */
+export type CompanionAuthData = { idToken: string; provider: 'okto' };
 export type CompanionSessionSignatures = {
   clientSWA: Address;
   paymaster: Address;
@@ -197,8 +199,11 @@ export function createCompanionClient({
       call('POST', '/v1/otp/whatsapp/verify', SignedOtpSchema, p) as Promise<
         SignedOtpRequest<WhatsAppVerifyData>
       >,
-    /** The client key's parts of a session registration. */
-    signSession: (p: { sessionPk: Hex; nonce: string }) =>
+    /**
+     * The client key's parts of a session registration, for the login that `authData` completes (the
+     * companion co-signs at most two sessions per id token).
+     */
+    signSession: (p: { sessionPk: Hex; nonce: string; authData: CompanionAuthData }) =>
       call('POST', '/v1/session', SessionSignaturesSchema, p) as Promise<CompanionSessionSignatures>,
   };
 }

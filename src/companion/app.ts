@@ -17,14 +17,16 @@ import {
 } from '../okto/otp.ts';
 import { signSessionAsClient } from '../okto/session.ts';
 import type { Signer } from '../okto/signer.ts';
-import { ipRateLimitSubject, resolveClientIp } from './clientIp.ts';
+import { ipRateLimitSubjects, resolveClientIp } from './clientIp.ts';
 import type { CompanionAppConfig } from './config.ts';
+import { idTokenChecks } from './idToken.ts';
 import { LOG_PSEUDONYM_LENGTH, pseudonymise } from './pseudonym.ts';
 import {
   type CompanionRateLimits,
   DEFAULT_RATE_LIMITS,
   type RateLimit,
   type RateLimiter,
+  RateLimiterFullError,
   RateLimiterUnavailableError,
 } from './rateLimit.ts';
 import { readBodyText } from './requestBody.ts';
@@ -45,6 +47,7 @@ type CompanionVariables = {
   /** Pseudonyms for the log line, never the values. */
   contact?: string;
   ip?: string;
+  user?: string;
   errorCode?: string;
 };
 
@@ -75,6 +78,8 @@ export type CompanionLogLine = {
   ms: number;
   contact?: string;
   ip?: string;
+  /** `/v1/paymaster`: the user's pseudonym. */
+  user?: string;
   error?: string;
 };
 
@@ -94,6 +99,7 @@ export function createCompanionApp({
 }: CreateCompanionAppParameters) {
   const app = new Hono<CompanionEnv>();
   const allowedOrigins = new Set(config.allowedOrigins);
+  const pseudonymOf = (value: string) => pseudonymise({ salt: config.hashSalt, value });
 
   async function enforce(key: string, limit: RateLimit, what: string) {
     const { allowed, retryAfter } = await rateLimiter.hit(key, limit);
@@ -106,18 +112,34 @@ export function createCompanionApp({
       });
   }
 
-  /** The per-IP limit, counted before the body is read so that junk costs its sender too. */
-  const limitByIp: MiddlewareHandler<CompanionEnv> = async (c, next) => {
-    const ip = resolveClientIp({
-      forwardedFor: c.req.header('x-forwarded-for'),
-      socketAddress: c.env?.clientIp,
-      trustProxyHops: config.trustProxyHops,
-    });
-    const pseudonym = pseudonymise({ salt: config.hashSalt, value: `ip:${ipRateLimitSubject(ip)}` });
-    c.set('ip', pseudonym.slice(0, LOG_PSEUDONYM_LENGTH));
-    await enforce(`ip:${pseudonym}`, limits.ip, 'from your network');
-    await next();
-  };
+  /**
+   * The per-network limits, counted before the body is read so that junk costs its sender too. Broadest
+   * first (IPv6 /48, /56, then the /64), so that a network over its budget creates no finer counters.
+   * The login routes share one set of counters; the paymaster route has its own.
+   */
+  const limitByIp =
+    (group: 'login' | 'paymaster'): MiddlewareHandler<CompanionEnv> =>
+    async (c, next) => {
+      const ip = resolveClientIp({
+        forwardedFor: c.req.header('x-forwarded-for'),
+        socketAddress: c.env?.clientIp,
+        trustProxyHops: config.trustProxyHops,
+      });
+      const subjects = ip === undefined ? undefined : ipRateLimitSubjects(ip);
+      if (subjects === undefined)
+        // Never one shared bucket for every caller the runtime cannot place: one of them would lock out all.
+        throw new CompanionRequestError({
+          status: 400,
+          code: 'client_address_unknown',
+          message:
+            'The signing service cannot tell which network this request comes from, so it signs nothing. Its operator must pass the peer address to the handler (env.clientIp) or fix COMPANION_TRUST_PROXY.',
+        });
+      const pseudonyms = subjects.map(({ subject }) => pseudonymOf(`ip:${subject}`));
+      c.set('ip', (pseudonyms[pseudonyms.length - 1] as string).slice(0, LOG_PSEUDONYM_LENGTH));
+      for (const [i, { level }] of subjects.entries())
+        await enforce(`ip:${group}:${pseudonyms[i]}`, limits.ip[level], 'from your network');
+      await next();
+    };
 
   const requireJson: MiddlewareHandler<CompanionEnv> = async (c, next) => {
     const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
@@ -143,7 +165,7 @@ export function createCompanionApp({
 
   /** The per-contact limit of a send or verify; sets the contact's pseudonym for the log line. */
   async function limitByContact(c: Context<CompanionEnv>, contact: string, kind: 'send' | 'verify') {
-    const pseudonym = pseudonymise({ salt: config.hashSalt, value: contact });
+    const pseudonym = pseudonymOf(contact);
     c.set('contact', pseudonym.slice(0, LOG_PSEUDONYM_LENGTH));
     await enforce(
       `contact-${kind}:${pseudonym}`,
@@ -152,10 +174,12 @@ export function createCompanionApp({
     );
   }
 
-  /** The overall ceiling, counted last: only requests about to be signed use it up. */
-  const limitOverall = () => enforce('overall', limits.overall, 'to the signing service');
-
-  const signing = [limitByIp, requireJson] as const;
+  /**
+   * A route's ceiling over the whole service. Counted after the network's and before any per-contact,
+   * per-login or per-user counter, so that a refused request creates none of those.
+   */
+  const limitOverall = (route: keyof CompanionRateLimits['overall']) =>
+    enforce(`overall:${route}`, limits.overall[route], OVERALL_WHAT[route]);
 
   app.use(async (c, next) => {
     const started = performance.now();
@@ -170,9 +194,11 @@ export function createCompanionApp({
     };
     const contact = c.get('contact');
     const ip = c.get('ip');
+    const user = c.get('user');
     const error = c.get('errorCode');
     if (contact) line.contact = contact;
     if (ip) line.ip = ip;
+    if (user) line.user = user;
     if (error) line.error = error;
     log(JSON.stringify(line));
   });
@@ -219,10 +245,10 @@ export function createCompanionApp({
     kind: 'send' | 'verify',
     build: (input: input, common: { clientSWA: Address; timestamp: number }) => OtpData,
   ) {
-    app.post(path, ...signing, async (c) => {
+    app.post(path, limitByIp('login'), requireJson, async (c) => {
       const input = await readBody(c, schema);
+      await limitOverall(kind);
       await limitByContact(c, contactOf(input), kind);
-      await limitOverall();
       const data = build(input, { clientSWA: config.clientSWA, timestamp: otpTimestamp(clock()) });
       return c.json(await signOtpRequest(data, signer));
     });
@@ -246,14 +272,37 @@ export function createCompanionApp({
     buildWhatsAppVerifyData({ ...input, ...common }),
   );
 
-  app.post('/v1/session', ...signing, async (c) => {
-    const input = await readBody(c, requestSchemas.session);
-    await limitOverall();
-    const signatures = await signSessionAsClient({
-      sessionPk: input.sessionPk as Hex,
-      nonce: input.nonce,
+  /**
+   * The client's parts of a session registration, for a completed login only: the body carries the
+   * login's id token, checked by its provider's rules, and each token gets at most
+   * `sessionsPerIdToken` co-signed sessions (counted in the rate-limit store, so across replicas).
+   */
+  app.post('/v1/session', limitByIp('login'), requireJson, async (c) => {
+    const { sessionPk, nonce, authData } = await readBody(c, requestSchemas.session);
+    const now = clock() / 1000;
+    const { usableUntil } = idTokenChecks[authData.provider]({
+      idToken: authData.idToken,
+      now,
       clientSWA: config.clientSWA,
-      now: clock() / 1000,
+    });
+    await limitOverall('session');
+    const login = pseudonymOf(`id-token:${authData.provider}:${authData.idToken}`);
+    const { allowed } = await rateLimiter.hit(`session-token:${login}`, {
+      limit: limits.sessionsPerIdToken,
+      windowSeconds: Math.max(1, Math.ceil(usableUntil - now)),
+    });
+    if (!allowed)
+      throw new CompanionRequestError({
+        status: 409,
+        code: 'id_token_used',
+        field: 'authData.idToken',
+        message: `This login already registered ${limits.sessionsPerIdToken === 1 ? 'its session' : `${limits.sessionsPerIdToken} sessions`}, the most one login may. Log in again to register another.`,
+      });
+    const signatures = await signSessionAsClient({
+      sessionPk: sessionPk as Hex,
+      nonce,
+      clientSWA: config.clientSWA,
+      now,
       sign: signer,
     });
     return c.json({ clientSWA: config.clientSWA, paymaster: config.paymaster, ...signatures });
@@ -292,6 +341,13 @@ function toRequestError(error: unknown): CompanionRequestError {
         'The signing service cannot check its rate limits right now, so it signs nothing. Try again in a few seconds.',
       retryAfter: 5,
     });
+  if (error instanceof RateLimiterFullError)
+    return new CompanionRequestError({
+      status: 503,
+      code: 'at_capacity',
+      message: `The signing service is counting as many clients as its memory holds, so it signs nothing for new ones. Try again in ${error.retryAfter} seconds.`,
+      retryAfter: error.retryAfter,
+    });
   // Anything else is our bug: say so without a stack or a message that could carry input.
   return new CompanionRequestError({
     status: 500,
@@ -299,6 +355,13 @@ function toRequestError(error: unknown): CompanionRequestError {
     message: 'The signing service failed. Try again later; if it keeps failing, tell its operator.',
   });
 }
+
+const OVERALL_WHAT: Record<keyof CompanionRateLimits['overall'], string> = {
+  send: 'for codes to the signing service',
+  verify: 'to verify codes at the signing service',
+  session: 'to register sessions at the signing service',
+  paymaster: 'for paymaster data to the signing service',
+};
 
 function truncate(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);

@@ -10,8 +10,20 @@ export type CompanionErrorCode =
   | 'unsupported_media_type'
   | 'origin_not_allowed'
   | 'not_found'
+  /** The runtime did not say which address the request came from: it is refused, not pooled. */
+  | 'client_address_unknown'
+  /** `/v1/session`: the login's id token has expired. */
+  | 'id_token_expired'
+  /** `/v1/session`: the login's id token is older than a registration takes. */
+  | 'id_token_too_old'
+  /** `/v1/session`: the id token names another Okto client. */
+  | 'id_token_other_client'
+  /** `/v1/session`: this id token already registered its sessions. */
+  | 'id_token_used'
   /** The shared rate-limit store (Redis) is unreachable: the companion fails closed. */
   | 'unavailable'
+  /** The in-memory rate-limit store is full: the companion fails closed for new clients. */
+  | 'at_capacity'
   | 'internal';
 
 /** The JSON body of every error answer. */
@@ -20,7 +32,7 @@ export type CompanionErrorBody = {
 };
 
 export type CompanionRequestErrorParameters = {
-  status: 400 | 403 | 404 | 413 | 415 | 429 | 500 | 503;
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502 | 503;
   code: CompanionErrorCode;
   message: string;
   field?: string;
