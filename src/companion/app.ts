@@ -2,6 +2,8 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type * as v from 'valibot';
 import type { Address, Hex } from 'viem';
+import { verifyAuthToken } from '../okto/authToken.ts';
+import { AuthTokenError } from '../okto/errors.ts';
 import {
   buildEmailResendData,
   buildEmailSendData,
@@ -15,11 +17,13 @@ import {
   signOtpRequest,
   type WhatsAppContact,
 } from '../okto/otp.ts';
+import { createPaymasterData } from '../okto/paymaster.ts';
 import { signSessionAsClient } from '../okto/session.ts';
 import type { Signer } from '../okto/signer.ts';
 import { ipRateLimitSubjects, resolveClientIp } from './clientIp.ts';
 import type { CompanionAppConfig } from './config.ts';
 import { idTokenChecks } from './idToken.ts';
+import { createOktoSessionVerifier } from './oktoSessions.ts';
 import { LOG_PSEUDONYM_LENGTH, pseudonymise } from './pseudonym.ts';
 import {
   type CompanionRateLimits,
@@ -30,7 +34,7 @@ import {
   RateLimiterUnavailableError,
 } from './rateLimit.ts';
 import { readBodyText } from './requestBody.ts';
-import { CompanionRequestError, invalidInput } from './requestError.ts';
+import { CompanionRequestError, invalidInput, toOktoErrorBody } from './requestError.ts';
 import { contactOf, parseRequest, requestSchemas } from './requests.ts';
 
 // The companion as a web-standard fetch handler (`app.fetch(request, env)`): no Node API in here, so it
@@ -56,6 +60,12 @@ type CompanionEnv = { Bindings: CompanionBindings; Variables: CompanionVariables
 /** The largest body a signing route reads. */
 export const MAX_BODY_BYTES = 4096;
 
+/** How long the paymaster data of `/v1/paymaster` is valid: 10 minutes (wallet spec §1, ours). */
+export const PAYMASTER_ROUTE_VALIDITY_SECONDS = 600;
+
+/** The route whose answers, errors included, are in Okto's envelope (wallet spec §6). */
+const PAYMASTER_PATH = '/v1/paymaster';
+
 export type CreateCompanionAppParameters = {
   config: CompanionAppConfig;
   /** The client key's signer; the key itself never reaches the handler. */
@@ -67,6 +77,8 @@ export type CreateCompanionAppParameters = {
   clock?: () => number;
   /** Receives one JSON line per request. */
   log?: (line: string) => void;
+  /** Reaches Okto's BFF (verify-session, for `/v1/paymaster`); default the global `fetch`. */
+  fetch?: typeof fetch;
 };
 
 /** One log line: what happened, never to whom (pseudonyms only), never a key, code or token. */
@@ -96,9 +108,11 @@ export function createCompanionApp({
   limits = DEFAULT_RATE_LIMITS,
   clock = Date.now,
   log = (line) => console.log(line),
+  fetch: fetchFn = fetch,
 }: CreateCompanionAppParameters) {
   const app = new Hono<CompanionEnv>();
   const allowedOrigins = new Set(config.allowedOrigins);
+  const oktoSessions = createOktoSessionVerifier({ baseUrl: config.oktoBaseUrl, fetch: fetchFn, clock });
   const pseudonymOf = (value: string) => pseudonymise({ salt: config.hashSalt, value });
 
   async function enforce(key: string, limit: RateLimit, what: string) {
@@ -308,13 +322,57 @@ export function createCompanionApp({
     return c.json({ clientSWA: config.clientSWA, paymaster: config.paymaster, ...signatures });
   });
 
+  /**
+   * Paymaster data for one UserOp of a signed-in user (wallet spec §6). Nothing of what is signed comes
+   * from the caller but the nonce: the client SWA, the validity and the paymaster are the companion's.
+   */
+  app.post(PAYMASTER_PATH, limitByIp('paymaster'), requireJson, async (c) => {
+    const { nonce, authToken } = await readBody(c, requestSchemas.paymaster);
+    const now = clock() / 1000;
+    // Locally first, on every request and before the cache: the cache is keyed by the token's key.
+    let sessionPublicKey: Hex;
+    try {
+      ({ sessionPublicKey } = await verifyAuthToken(authToken, { now }));
+    } catch (error) {
+      if (!(error instanceof AuthTokenError)) throw error;
+      throw new CompanionRequestError({
+        status: 401,
+        code: 'unauthorized',
+        field: 'authToken',
+        message: AUTH_TOKEN_REFUSALS[error.reason],
+      });
+    }
+    const session = await oktoSessions.verify({ authToken, sessionPublicKey });
+    const ours = config.clientSWA.toLowerCase();
+    if (!session.clientSWAs.every((clientSWA) => clientSWA.toLowerCase() === ours))
+      throw new CompanionRequestError({
+        status: 403,
+        code: 'client_mismatch',
+        message:
+          'This session belongs to another Okto client than the one this signing service sponsors. Log in through this app.',
+      });
+    await limitOverall('paymaster');
+    const user = pseudonymOf(`user:${session.userSWA.toLowerCase()}`);
+    c.set('user', user.slice(0, LOG_PSEUDONYM_LENGTH));
+    await enforce(`paymaster-user:${user}`, limits.paymasterPerUser, 'for paymaster data for this wallet');
+    const validUntil = Math.floor(now) + PAYMASTER_ROUTE_VALIDITY_SECONDS;
+    const paymasterData = await createPaymasterData({
+      nonce: nonce.toLowerCase(),
+      clientSWA: config.clientSWA,
+      validUntil,
+      validAfter: 0,
+      sign: signer,
+    });
+    return c.json({ paymaster: config.paymaster, paymasterData, validUntil, validAfter: 0 });
+  });
+
   app.notFound((c) => {
     c.set('errorCode', 'not_found');
     return c.json(
       {
         error: {
           code: 'not_found',
-          message: `There is no ${c.req.method} route here. The routes are GET /v1/config, GET /healthz and POST /v1/otp/{email,whatsapp}/{send,verify} and /v1/session.`,
+          message: `There is no ${c.req.method} route here. The routes are GET /v1/config, GET /healthz and POST /v1/otp/{email,whatsapp}/{send,verify}, /v1/session and /v1/paymaster.`,
         },
       },
       404,
@@ -325,7 +383,10 @@ export function createCompanionApp({
     const failure = toRequestError(error);
     c.set('errorCode', failure.code);
     if (failure.retryAfter !== undefined) c.header('Retry-After', String(failure.retryAfter));
-    return c.json(failure.toBody(), failure.status);
+    return c.json(
+      c.req.path === PAYMASTER_PATH ? toOktoErrorBody(failure) : failure.toBody(),
+      failure.status,
+    );
   });
 
   return app;
@@ -361,6 +422,13 @@ const OVERALL_WHAT: Record<keyof CompanionRateLimits['overall'], string> = {
   verify: 'to verify codes at the signing service',
   session: 'to register sessions at the signing service',
   paymaster: 'for paymaster data to the signing service',
+};
+
+const AUTH_TOKEN_REFUSALS: Record<AuthTokenError['reason'], string> = {
+  malformed:
+    'authToken is not an Okto auth token (base64 of {"type":"ecdsa_uncompressed","data":…,"data_signature":…}).',
+  forged: 'authToken is not signed by the session key it names.',
+  expired: 'authToken has expired: mint a new one with the session key.',
 };
 
 function truncate(value: string): string {

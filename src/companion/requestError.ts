@@ -2,6 +2,7 @@ import { BaseError } from '../okto/errors.ts';
 
 // The one shape of every failure the companion answers: JSON, a stable code, a message that says what
 // to do, and the field or the wait where they help. The extension's companion client reads it.
+// `/v1/paymaster` answers the same failures in Okto's envelope instead (see `toOktoErrorBody`).
 
 export type CompanionErrorCode =
   | 'invalid_input'
@@ -20,6 +21,12 @@ export type CompanionErrorCode =
   | 'id_token_other_client'
   /** `/v1/session`: this id token already registered its sessions. */
   | 'id_token_used'
+  /** `/v1/paymaster`: the auth token is not valid, or Okto does not know its session. */
+  | 'unauthorized'
+  /** `/v1/paymaster`: the session belongs to another Okto client. */
+  | 'client_mismatch'
+  /** `/v1/paymaster`: Okto's verify-session could not be reached or failed. */
+  | 'okto_unavailable'
   /** The shared rate-limit store (Redis) is unreachable: the companion fails closed. */
   | 'unavailable'
   /** The in-memory rate-limit store is full: the companion fails closed for new clients. */
@@ -73,3 +80,35 @@ export class CompanionRequestError extends BaseError {
 export function invalidInput(field: string, message: string): CompanionRequestError {
   return new CompanionRequestError({ status: 400, code: 'invalid_input', field, message });
 }
+
+/** Okto's error envelope, as `/v1/paymaster` answers (wallet spec §6). */
+export type OktoErrorBody = {
+  status: 'error';
+  error: { code: number; errorCode: string; message: string; details: string };
+};
+
+/**
+ * A failure in Okto's envelope: Okto's own codes where it publishes one (`ER-TECH-0005` bad request,
+ * `ER-TECH-0007` unauthorized, `ER-TECH-0100` rate limited), the companion's code otherwise;
+ * `details` is the message that says what to do.
+ */
+export function toOktoErrorBody(error: CompanionRequestError): OktoErrorBody {
+  const [errorCode, message] =
+    error.status === 429
+      ? ['ER-TECH-0100', 'Rate Limit Exceeded']
+      : error.status === 401
+        ? ['ER-TECH-0007', 'Unauthorized']
+        : error.code === 'invalid_input'
+          ? ['ER-TECH-0005', 'error in reading request']
+          : [error.code, OKTO_STYLE_MESSAGES[error.status] ?? 'Something went wrong. Please try again'];
+  return { status: 'error', error: { code: error.status, errorCode, message, details: error.shortMessage } };
+}
+
+const OKTO_STYLE_MESSAGES: Partial<Record<number, string>> = {
+  403: 'Forbidden',
+  404: 'Not Found',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};

@@ -108,6 +108,24 @@ const SessionSchema = v.strictObject({
   ),
 });
 
+/** A paymaster nonce is a UUID nonce as bytes32: 16 zero bytes, then the UUID's 16 bytes. */
+const PAYMASTER_NONCE = /^0x0{32}[0-9a-fA-F]{32}$/;
+
+const PaymasterSchema = v.strictObject({
+  nonce: v.pipe(
+    v.string('must be a string: the UserOp nonce, 0x followed by 64 hex characters.'),
+    v.regex(/^0x[0-9a-fA-F]{64}$/, 'must be 0x followed by 64 hex characters (the UserOp nonce, bytes32).'),
+    v.regex(
+      PAYMASTER_NONCE,
+      'must start with 16 zero bytes: a UUID nonce, 0x + 32 zeros + the UUID without hyphens.',
+    ),
+  ),
+  authToken: v.pipe(
+    v.string("must be a string: the user's current Okto auth token (the Bearer of Okto's API)."),
+    v.nonEmpty("is empty: send the user's current Okto auth token."),
+  ),
+});
+
 /** The schema of each signing route's body. */
 export const requestSchemas = {
   emailSend: EmailSendSchema,
@@ -115,6 +133,7 @@ export const requestSchemas = {
   whatsAppSend: WhatsAppSendSchema,
   whatsAppVerify: WhatsAppVerifySchema,
   session: SessionSchema,
+  paymaster: PaymasterSchema,
 } as const;
 
 /**

@@ -20,6 +20,8 @@ export type StartCompanionParameters = {
   limits?: CompanionRateLimits;
   /** Counters the memory store holds at most (without REDIS_URL); default 100 000. */
   memoryMaxKeys?: number;
+  /** Reaches Okto's BFF (verify-session); default the global `fetch`. */
+  fetch?: typeof fetch;
   /** Unix milliseconds. */
   clock?: () => number;
   /** One JSON line per request and per rate-limit store event; default stdout. */
@@ -56,6 +58,7 @@ export async function startCompanion({
   host = '127.0.0.1',
   limits = config.limits,
   memoryMaxKeys,
+  fetch,
   clock = Date.now,
   log = (line) => console.log(line),
 }: StartCompanionParameters): Promise<RunningCompanion> {
@@ -84,6 +87,7 @@ export async function startCompanion({
     limits,
     clock,
     log,
+    fetch,
   });
   // A slow or silent client must not hold a connection for long, nor many clients all of them.
   const server = createServer(
