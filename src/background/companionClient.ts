@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import type { Address, Hex } from 'viem';
+import { type Address, type Hex, isAddressEqual } from 'viem';
 import type { OktoExchange } from '../okto/client.ts';
-import { isOktoEnvironment, type OktoEnvironment } from '../okto/environments.ts';
+import { environments, isOktoEnvironment, type OktoEnvironment } from '../okto/environments.ts';
 import { BaseError } from '../okto/errors.ts';
 import { type JsonAnswer, NoAnswerError, sendJson } from '../okto/http.ts';
 import type {
@@ -13,6 +13,7 @@ import type {
   WhatsAppSendData,
   WhatsAppVerifyData,
 } from '../okto/otp.ts';
+import { decodePaymasterData } from '../okto/paymaster.ts';
 
 // The worker's client for the companion signing service (src/companion): it asks for signed Okto
 // bodies, and posts them to Okto itself.
@@ -39,6 +40,12 @@ const SessionSignaturesSchema = v.object({
   paymasterData: hex,
   sessionPkClientSignature: hex,
 });
+const PaymasterAnswerSchema = v.object({
+  paymaster: address,
+  paymasterData: hex,
+  validUntil: v.pipe(v.number(), v.integer()),
+  validAfter: v.literal(0),
+});
 const ErrorSchema = v.object({
   error: v.object({
     code: v.string(),
@@ -47,8 +54,25 @@ const ErrorSchema = v.object({
     retryAfter: v.optional(v.number()),
   }),
 });
+/** `/v1/paymaster` answers its errors in Okto's envelope. */
+const OktoErrorSchema = v.object({
+  status: v.literal('error'),
+  error: v.object({ errorCode: v.string(), message: v.string(), details: v.optional(v.string()) }),
+});
+
+/** The extension refuses paymaster data that expires sooner: a UserOp must still reach Okto in time. */
+export const MIN_PAYMASTER_VALIDITY_SECONDS = 60;
 
 export type CompanionConfig = { clientSWA: Address; environment: OktoEnvironment; oktoBaseUrl: string };
+/** The login a session registration completes: the id token verify answered, and whose it is. */
+export type CompanionAuthData = { idToken: string; provider: 'okto' };
+/** Paymaster data for one UserOp (wallet spec §6), checked against the extension's environment. */
+export type CompanionPaymasterData = {
+  paymaster: Address;
+  paymasterData: Hex;
+  validUntil: number;
+  validAfter: 0;
+};
 export type CompanionSessionSignatures = {
   clientSWA: Address;
   paymaster: Address;
@@ -82,17 +106,25 @@ export class CompanionError extends BaseError {
 
 export type CompanionClient = ReturnType<typeof createCompanionClient>;
 
-/** A client for the companion at `baseUrl`, over an injected `fetch`. */
+/**
+ * A client for the companion at `baseUrl`, over an injected `fetch`. `environment` is the Okto
+ * environment the extension is set to; {@link getPaymasterData} needs it to check the paymaster.
+ */
 export function createCompanionClient({
   baseUrl,
   fetch: fetchFn = fetch,
   timeoutMs = 15_000,
   onExchange,
+  environment,
+  now = Date.now,
 }: {
   baseUrl: string;
   fetch?: typeof fetch;
   timeoutMs?: number;
   onExchange?: (exchange: OktoExchange) => void;
+  environment?: OktoEnvironment;
+  /** Unix milliseconds, for the paymaster validity check. */
+  now?: () => number;
 }) {
   const base = baseUrl.replace(/\/+$/, '');
   const origin = new URL(base).origin;
@@ -127,6 +159,14 @@ export function createCompanionClient({
       status = response.status;
       json = answer.json;
       if (!response.ok) {
+        const okto = v.safeParse(OktoErrorSchema, json);
+        if (okto.success)
+          throw new CompanionError({
+            code: okto.output.error.errorCode,
+            status,
+            message: okto.output.error.details ?? okto.output.error.message,
+            retryAfter: Number(response.headers.get('retry-after')) || undefined,
+          });
         const parsed = v.safeParse(ErrorSchema, json);
         const retryAfter = parsed.success
           ? parsed.output.error.retryAfter
@@ -197,8 +237,43 @@ export function createCompanionClient({
       call('POST', '/v1/otp/whatsapp/verify', SignedOtpSchema, p) as Promise<
         SignedOtpRequest<WhatsAppVerifyData>
       >,
-    /** The client key's parts of a session registration. */
-    signSession: (p: { sessionPk: Hex; nonce: string }) =>
+    /**
+     * The client key's parts of a session registration, for the login that `authData` completes (the
+     * companion co-signs at most two sessions per id token).
+     */
+    signSession: (p: { sessionPk: Hex; nonce: string; authData: CompanionAuthData }) =>
       call('POST', '/v1/session', SessionSignaturesSchema, p) as Promise<CompanionSessionSignatures>,
+    /**
+     * Paymaster data for one UserOp `nonce` (bytes32), for the user whose Okto `authToken` this is.
+     * Refuses an answer for another paymaster than the environment's, or valid for less than
+     * {@link MIN_PAYMASTER_VALIDITY_SECONDS}; the data is to be used verbatim.
+     */
+    async getPaymasterData(p: { nonce: Hex; authToken: string }): Promise<CompanionPaymasterData> {
+      if (environment === undefined)
+        throw new TypeError('createCompanionClient needs the environment to check paymaster data.');
+      const answer = (await call('POST', '/v1/paymaster', PaymasterAnswerSchema, {
+        nonce: p.nonce,
+        authToken: p.authToken,
+      })) as CompanionPaymasterData;
+      const unexpected = (message: string) =>
+        new CompanionError({ code: 'companion_invalid_response', status: 200, message });
+      if (!isAddressEqual(answer.paymaster, environments[environment].paymaster))
+        throw unexpected(
+          `The signing service at ${origin} answered paymaster data for another paymaster than ${environments[environment].label}'s. Check its environment.`,
+        );
+      if (answer.validUntil < Math.floor(now() / 1000) + MIN_PAYMASTER_VALIDITY_SECONDS)
+        throw unexpected(
+          `The signing service at ${origin} answered paymaster data that expires too soon. Check its clock and try again.`,
+        );
+      let encoded: ReturnType<typeof decodePaymasterData> | undefined;
+      try {
+        encoded = decodePaymasterData(answer.paymasterData);
+      } catch {}
+      if (encoded?.validUntil !== answer.validUntil || encoded.validAfter !== 0)
+        throw unexpected(
+          `The signing service at ${origin} answered paymaster data that does not decode. Check its version.`,
+        );
+      return answer;
+    },
   };
 }

@@ -466,7 +466,11 @@ export class LoginFlow {
       const key = createSessionKey();
       const nonce = crypto.randomUUID();
       const { okto, companion } = this.#clients(target);
-      const client = await companion.signSession({ sessionPk: key.publicKey, nonce });
+      const client = await companion.signSession({
+        sessionPk: key.publicKey,
+        nonce,
+        authData: { idToken, provider: 'okto' },
+      });
       if (client.clientSWA !== target.clientSWA)
         throw new FlowError(
           'client_changed',

@@ -1,5 +1,4 @@
 import { loadCompanionConfig } from '../companion/config.ts';
-import { DEFAULT_RATE_LIMITS } from '../companion/rateLimit.ts';
 import { type RunningCompanion, startCompanion } from '../companion/server.ts';
 import { DEV_CLIENT_PRIVATE_KEY, DEV_CLIENT_SWA } from '../emulator/devClient.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
@@ -55,7 +54,7 @@ export type StartLocalStackParameters = {
   companionPort?: number;
   /** Browser origins the companion accepts; default the development extension id. */
   allowedOrigins?: string[];
-  /** Raise the companion's per-IP limits (every test request comes from 127.0.0.1). */
+  /** Raise the companion's per-network and overall limits (every test request comes from 127.0.0.1). */
   relaxedLimits?: boolean;
   /**
    * Start the emulator's local chains (one anvil per network, the test token); default false, so that
@@ -97,13 +96,15 @@ export async function startLocalStack(p: StartLocalStackParameters = {}): Promis
     OKTO_BASE_URL: emulatorUrl,
     COMPANION_ALLOWED_ORIGINS: (p.allowedOrigins ?? [`chrome-extension://${DEV_EXTENSION_ID}`]).join(','),
   });
+  const open = { limit: 100_000, windowSeconds: 60 };
   const limits = p.relaxedLimits
     ? {
-        ...DEFAULT_RATE_LIMITS,
-        ip: { limit: 100_000, windowSeconds: 60 },
-        overall: { limit: 100_000, windowSeconds: 60 },
+        ...config.limits,
+        ip: { address: open, ipv6Slash56: open, ipv6Slash48: open },
+        overall: { send: open, verify: open, session: open, paymaster: open },
+        paymasterPerUser: open,
       }
-    : DEFAULT_RATE_LIMITS;
+    : config.limits;
   let companionPort = p.companionPort ?? 0;
   let companion: RunningCompanion | undefined;
   const bootCompanion = async () => {

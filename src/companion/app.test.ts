@@ -101,10 +101,18 @@ describe('signed OTP bodies match the protocol vectors byte for byte', () => {
   });
 });
 
+/** A JWT shaped like Okto's id token; the companion reads its claims only (Okto checks its signature). */
+function idTokenFor(claims: Record<string, unknown>): string {
+  const part = (value: unknown) =>
+    btoa(JSON.stringify(value)).replaceAll('=', '').replaceAll('+', '-').replaceAll('/', '_');
+  return `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}.c2lnbmF0dXJl`;
+}
+
 test('the session signatures match the protocol vectors, valid for 6 hours from the companion clock', async () => {
   const { status, text } = await appAt(1700000000000).post('/v1/session', {
     sessionPk: TEST_SESSION_PK,
     nonce: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+    authData: { idToken: idTokenFor({ iat: 1699999990, exp: 1700864000 }), provider: 'okto' },
   });
   expect(status).toBe(200);
   expect(JSON.parse(text)).toEqual({
@@ -138,4 +146,24 @@ test('a failure inside the handler answers a JSON 500 without a stack or the cau
   expect(text).not.toContain('secret detail');
   expect(text).not.toMatch(/\n\s+at /);
   expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ status: 500, error: 'internal' });
+});
+
+test('a request whose peer address the runtime does not give is refused, not pooled with others', async () => {
+  const { app, lines } = appAt(0);
+  for (const env of [{}, { clientIp: '' }, { clientIp: 'not-an-address' }]) {
+    const response = await app.request(
+      '/v1/otp/email/send',
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: 'alice@example.com' }),
+      },
+      env,
+    );
+    expect(response.status).toBe(400);
+    const { error } = await response.json();
+    expect(error.code).toBe('client_address_unknown');
+    expect(error.message).toMatch(/cannot tell which network/);
+  }
+  expect(lines.every((line) => JSON.parse(line).status === 400)).toBe(true);
 });

@@ -2,6 +2,8 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type * as v from 'valibot';
 import type { Address, Hex } from 'viem';
+import { verifyAuthToken } from '../okto/authToken.ts';
+import { AuthTokenError } from '../okto/errors.ts';
 import {
   buildEmailResendData,
   buildEmailSendData,
@@ -15,20 +17,24 @@ import {
   signOtpRequest,
   type WhatsAppContact,
 } from '../okto/otp.ts';
+import { createPaymasterData } from '../okto/paymaster.ts';
 import { signSessionAsClient } from '../okto/session.ts';
 import type { Signer } from '../okto/signer.ts';
-import { ipRateLimitSubject, resolveClientIp } from './clientIp.ts';
+import { ipRateLimitSubjects, resolveClientIp } from './clientIp.ts';
 import type { CompanionAppConfig } from './config.ts';
+import { idTokenChecks } from './idToken.ts';
+import { createOktoSessionVerifier } from './oktoSessions.ts';
 import { LOG_PSEUDONYM_LENGTH, pseudonymise } from './pseudonym.ts';
 import {
   type CompanionRateLimits,
   DEFAULT_RATE_LIMITS,
   type RateLimit,
   type RateLimiter,
+  RateLimiterFullError,
   RateLimiterUnavailableError,
 } from './rateLimit.ts';
 import { readBodyText } from './requestBody.ts';
-import { CompanionRequestError, invalidInput } from './requestError.ts';
+import { CompanionRequestError, invalidInput, toOktoErrorBody } from './requestError.ts';
 import { contactOf, parseRequest, requestSchemas } from './requests.ts';
 
 // The companion as a web-standard fetch handler (`app.fetch(request, env)`): no Node API in here, so it
@@ -45,6 +51,7 @@ type CompanionVariables = {
   /** Pseudonyms for the log line, never the values. */
   contact?: string;
   ip?: string;
+  user?: string;
   errorCode?: string;
 };
 
@@ -52,6 +59,12 @@ type CompanionEnv = { Bindings: CompanionBindings; Variables: CompanionVariables
 
 /** The largest body a signing route reads. */
 export const MAX_BODY_BYTES = 4096;
+
+/** How long the paymaster data of `/v1/paymaster` is valid: 10 minutes (wallet spec §1, ours). */
+export const PAYMASTER_ROUTE_VALIDITY_SECONDS = 600;
+
+/** The route whose answers, errors included, are in Okto's envelope (wallet spec §6). */
+const PAYMASTER_PATH = '/v1/paymaster';
 
 export type CreateCompanionAppParameters = {
   config: CompanionAppConfig;
@@ -64,6 +77,8 @@ export type CreateCompanionAppParameters = {
   clock?: () => number;
   /** Receives one JSON line per request. */
   log?: (line: string) => void;
+  /** Reaches Okto's BFF (verify-session, for `/v1/paymaster`); default the global `fetch`. */
+  fetch?: typeof fetch;
 };
 
 /** One log line: what happened, never to whom (pseudonyms only), never a key, code or token. */
@@ -75,6 +90,8 @@ export type CompanionLogLine = {
   ms: number;
   contact?: string;
   ip?: string;
+  /** `/v1/paymaster`: the user's pseudonym. */
+  user?: string;
   error?: string;
 };
 
@@ -91,9 +108,12 @@ export function createCompanionApp({
   limits = DEFAULT_RATE_LIMITS,
   clock = Date.now,
   log = (line) => console.log(line),
+  fetch: fetchFn = fetch,
 }: CreateCompanionAppParameters) {
   const app = new Hono<CompanionEnv>();
   const allowedOrigins = new Set(config.allowedOrigins);
+  const oktoSessions = createOktoSessionVerifier({ baseUrl: config.oktoBaseUrl, fetch: fetchFn, clock });
+  const pseudonymOf = (value: string) => pseudonymise({ salt: config.hashSalt, value });
 
   async function enforce(key: string, limit: RateLimit, what: string) {
     const { allowed, retryAfter } = await rateLimiter.hit(key, limit);
@@ -106,18 +126,34 @@ export function createCompanionApp({
       });
   }
 
-  /** The per-IP limit, counted before the body is read so that junk costs its sender too. */
-  const limitByIp: MiddlewareHandler<CompanionEnv> = async (c, next) => {
-    const ip = resolveClientIp({
-      forwardedFor: c.req.header('x-forwarded-for'),
-      socketAddress: c.env?.clientIp,
-      trustProxyHops: config.trustProxyHops,
-    });
-    const pseudonym = pseudonymise({ salt: config.hashSalt, value: `ip:${ipRateLimitSubject(ip)}` });
-    c.set('ip', pseudonym.slice(0, LOG_PSEUDONYM_LENGTH));
-    await enforce(`ip:${pseudonym}`, limits.ip, 'from your network');
-    await next();
-  };
+  /**
+   * The per-network limits, counted before the body is read so that junk costs its sender too. Broadest
+   * first (IPv6 /48, /56, then the /64), so that a network over its budget creates no finer counters.
+   * The login routes share one set of counters; the paymaster route has its own.
+   */
+  const limitByIp =
+    (group: 'login' | 'paymaster'): MiddlewareHandler<CompanionEnv> =>
+    async (c, next) => {
+      const ip = resolveClientIp({
+        forwardedFor: c.req.header('x-forwarded-for'),
+        socketAddress: c.env?.clientIp,
+        trustProxyHops: config.trustProxyHops,
+      });
+      const subjects = ip === undefined ? undefined : ipRateLimitSubjects(ip);
+      if (subjects === undefined)
+        // Never one shared bucket for every caller the runtime cannot place: one of them would lock out all.
+        throw new CompanionRequestError({
+          status: 400,
+          code: 'client_address_unknown',
+          message:
+            'The signing service cannot tell which network this request comes from, so it signs nothing. Its operator must pass the peer address to the handler (env.clientIp) or fix COMPANION_TRUST_PROXY.',
+        });
+      const pseudonyms = subjects.map(({ subject }) => pseudonymOf(`ip:${subject}`));
+      c.set('ip', (pseudonyms[pseudonyms.length - 1] as string).slice(0, LOG_PSEUDONYM_LENGTH));
+      for (const [i, { level }] of subjects.entries())
+        await enforce(`ip:${group}:${pseudonyms[i]}`, limits.ip[level], 'from your network');
+      await next();
+    };
 
   const requireJson: MiddlewareHandler<CompanionEnv> = async (c, next) => {
     const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
@@ -143,7 +179,7 @@ export function createCompanionApp({
 
   /** The per-contact limit of a send or verify; sets the contact's pseudonym for the log line. */
   async function limitByContact(c: Context<CompanionEnv>, contact: string, kind: 'send' | 'verify') {
-    const pseudonym = pseudonymise({ salt: config.hashSalt, value: contact });
+    const pseudonym = pseudonymOf(contact);
     c.set('contact', pseudonym.slice(0, LOG_PSEUDONYM_LENGTH));
     await enforce(
       `contact-${kind}:${pseudonym}`,
@@ -152,10 +188,12 @@ export function createCompanionApp({
     );
   }
 
-  /** The overall ceiling, counted last: only requests about to be signed use it up. */
-  const limitOverall = () => enforce('overall', limits.overall, 'to the signing service');
-
-  const signing = [limitByIp, requireJson] as const;
+  /**
+   * A route's ceiling over the whole service. Counted after the network's and before any per-contact,
+   * per-login or per-user counter, so that a refused request creates none of those.
+   */
+  const limitOverall = (route: keyof CompanionRateLimits['overall']) =>
+    enforce(`overall:${route}`, limits.overall[route], OVERALL_WHAT[route]);
 
   app.use(async (c, next) => {
     const started = performance.now();
@@ -170,9 +208,11 @@ export function createCompanionApp({
     };
     const contact = c.get('contact');
     const ip = c.get('ip');
+    const user = c.get('user');
     const error = c.get('errorCode');
     if (contact) line.contact = contact;
     if (ip) line.ip = ip;
+    if (user) line.user = user;
     if (error) line.error = error;
     log(JSON.stringify(line));
   });
@@ -219,10 +259,10 @@ export function createCompanionApp({
     kind: 'send' | 'verify',
     build: (input: input, common: { clientSWA: Address; timestamp: number }) => OtpData,
   ) {
-    app.post(path, ...signing, async (c) => {
+    app.post(path, limitByIp('login'), requireJson, async (c) => {
       const input = await readBody(c, schema);
+      await limitOverall(kind);
       await limitByContact(c, contactOf(input), kind);
-      await limitOverall();
       const data = build(input, { clientSWA: config.clientSWA, timestamp: otpTimestamp(clock()) });
       return c.json(await signOtpRequest(data, signer));
     });
@@ -246,17 +286,84 @@ export function createCompanionApp({
     buildWhatsAppVerifyData({ ...input, ...common }),
   );
 
-  app.post('/v1/session', ...signing, async (c) => {
-    const input = await readBody(c, requestSchemas.session);
-    await limitOverall();
-    const signatures = await signSessionAsClient({
-      sessionPk: input.sessionPk as Hex,
-      nonce: input.nonce,
+  /**
+   * The client's parts of a session registration, for a completed login only: the body carries the
+   * login's id token, checked by its provider's rules, and each token gets at most
+   * `sessionsPerIdToken` co-signed sessions (counted in the rate-limit store, so across replicas).
+   */
+  app.post('/v1/session', limitByIp('login'), requireJson, async (c) => {
+    const { sessionPk, nonce, authData } = await readBody(c, requestSchemas.session);
+    const now = clock() / 1000;
+    const { usableUntil } = idTokenChecks[authData.provider]({
+      idToken: authData.idToken,
+      now,
       clientSWA: config.clientSWA,
-      now: clock() / 1000,
+    });
+    await limitOverall('session');
+    const login = pseudonymOf(`id-token:${authData.provider}:${authData.idToken}`);
+    const { allowed } = await rateLimiter.hit(`session-token:${login}`, {
+      limit: limits.sessionsPerIdToken,
+      windowSeconds: Math.max(1, Math.ceil(usableUntil - now)),
+    });
+    if (!allowed)
+      throw new CompanionRequestError({
+        status: 409,
+        code: 'id_token_used',
+        field: 'authData.idToken',
+        message: `This login already registered ${limits.sessionsPerIdToken === 1 ? 'its session' : `${limits.sessionsPerIdToken} sessions`}, the most one login may. Log in again to register another.`,
+      });
+    const signatures = await signSessionAsClient({
+      sessionPk: sessionPk as Hex,
+      nonce,
+      clientSWA: config.clientSWA,
+      now,
       sign: signer,
     });
     return c.json({ clientSWA: config.clientSWA, paymaster: config.paymaster, ...signatures });
+  });
+
+  /**
+   * Paymaster data for one UserOp of a signed-in user (wallet spec §6). Nothing of what is signed comes
+   * from the caller but the nonce: the client SWA, the validity and the paymaster are the companion's.
+   */
+  app.post(PAYMASTER_PATH, limitByIp('paymaster'), requireJson, async (c) => {
+    const { nonce, authToken } = await readBody(c, requestSchemas.paymaster);
+    const now = clock() / 1000;
+    // Locally first, on every request and before the cache: the cache is keyed by the token's key.
+    let sessionPublicKey: Hex;
+    try {
+      ({ sessionPublicKey } = await verifyAuthToken(authToken, { now }));
+    } catch (error) {
+      if (!(error instanceof AuthTokenError)) throw error;
+      throw new CompanionRequestError({
+        status: 401,
+        code: 'unauthorized',
+        field: 'authToken',
+        message: AUTH_TOKEN_REFUSALS[error.reason],
+      });
+    }
+    const session = await oktoSessions.verify({ authToken, sessionPublicKey });
+    const ours = config.clientSWA.toLowerCase();
+    if (!session.clientSWAs.every((clientSWA) => clientSWA.toLowerCase() === ours))
+      throw new CompanionRequestError({
+        status: 403,
+        code: 'client_mismatch',
+        message:
+          'This session belongs to another Okto client than the one this signing service sponsors. Log in through this app.',
+      });
+    await limitOverall('paymaster');
+    const user = pseudonymOf(`user:${session.userSWA.toLowerCase()}`);
+    c.set('user', user.slice(0, LOG_PSEUDONYM_LENGTH));
+    await enforce(`paymaster-user:${user}`, limits.paymasterPerUser, 'for paymaster data for this wallet');
+    const validUntil = Math.floor(now) + PAYMASTER_ROUTE_VALIDITY_SECONDS;
+    const paymasterData = await createPaymasterData({
+      nonce: nonce.toLowerCase(),
+      clientSWA: config.clientSWA,
+      validUntil,
+      validAfter: 0,
+      sign: signer,
+    });
+    return c.json({ paymaster: config.paymaster, paymasterData, validUntil, validAfter: 0 });
   });
 
   app.notFound((c) => {
@@ -265,7 +372,7 @@ export function createCompanionApp({
       {
         error: {
           code: 'not_found',
-          message: `There is no ${c.req.method} route here. The routes are GET /v1/config, GET /healthz and POST /v1/otp/{email,whatsapp}/{send,verify} and /v1/session.`,
+          message: `There is no ${c.req.method} route here. The routes are GET /v1/config, GET /healthz and POST /v1/otp/{email,whatsapp}/{send,verify}, /v1/session and /v1/paymaster.`,
         },
       },
       404,
@@ -276,7 +383,10 @@ export function createCompanionApp({
     const failure = toRequestError(error);
     c.set('errorCode', failure.code);
     if (failure.retryAfter !== undefined) c.header('Retry-After', String(failure.retryAfter));
-    return c.json(failure.toBody(), failure.status);
+    return c.json(
+      c.req.path === PAYMASTER_PATH ? toOktoErrorBody(failure) : failure.toBody(),
+      failure.status,
+    );
   });
 
   return app;
@@ -292,6 +402,13 @@ function toRequestError(error: unknown): CompanionRequestError {
         'The signing service cannot check its rate limits right now, so it signs nothing. Try again in a few seconds.',
       retryAfter: 5,
     });
+  if (error instanceof RateLimiterFullError)
+    return new CompanionRequestError({
+      status: 503,
+      code: 'at_capacity',
+      message: `The signing service is counting as many clients as its memory holds, so it signs nothing for new ones. Try again in ${error.retryAfter} seconds.`,
+      retryAfter: error.retryAfter,
+    });
   // Anything else is our bug: say so without a stack or a message that could carry input.
   return new CompanionRequestError({
     status: 500,
@@ -299,6 +416,20 @@ function toRequestError(error: unknown): CompanionRequestError {
     message: 'The signing service failed. Try again later; if it keeps failing, tell its operator.',
   });
 }
+
+const OVERALL_WHAT: Record<keyof CompanionRateLimits['overall'], string> = {
+  send: 'for codes to the signing service',
+  verify: 'to verify codes at the signing service',
+  session: 'to register sessions at the signing service',
+  paymaster: 'for paymaster data to the signing service',
+};
+
+const AUTH_TOKEN_REFUSALS: Record<AuthTokenError['reason'], string> = {
+  malformed:
+    'authToken is not an Okto auth token (base64 of {"type":"ecdsa_uncompressed","data":…,"data_signature":…}).',
+  forged: 'authToken is not signed by the session key it names.',
+  expired: 'authToken has expired: mint a new one with the session key.',
+};
 
 function truncate(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);

@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { DEV_CLIENT_PRIVATE_KEY, DEV_CLIENT_SWA } from '../emulator/devClient.ts';
-import { CompanionConfigError, type CompanionEnv, loadCompanionConfig } from './config.ts';
+import {
+  CompanionConfigError,
+  type CompanionEnv,
+  DEFAULT_MAX_CONNECTIONS,
+  loadCompanionConfig,
+} from './config.ts';
+import { DEFAULT_RATE_LIMITS } from './rateLimit.ts';
 
 const valid: CompanionEnv = {
   OKTO_CLIENT_PRIVATE_KEY: DEV_CLIENT_PRIVATE_KEY,
@@ -67,6 +73,50 @@ describe('loadCompanionConfig', () => {
     expect(config.trustProxyHops).toBe(1);
   });
 
+  test('uses the default limits and connection cap unless told otherwise', () => {
+    const config = loadCompanionConfig(valid);
+    expect(config.limits).toEqual(DEFAULT_RATE_LIMITS);
+    expect(config.maxConnections).toBe(DEFAULT_MAX_CONNECTIONS);
+  });
+
+  test('reads every budget as <count>/<window>, and the connection cap', () => {
+    const config = loadCompanionConfig({
+      ...valid,
+      COMPANION_LIMIT_CONTACT_SEND: '3/10m',
+      COMPANION_LIMIT_CONTACT_VERIFY: '10/1h',
+      COMPANION_LIMIT_IP: '30/m',
+      COMPANION_LIMIT_IPV6_56: '45/1m',
+      COMPANION_LIMIT_IPV6_48: '90/60s',
+      COMPANION_LIMIT_SEND: '20/1m',
+      COMPANION_LIMIT_VERIFY: '40/1m',
+      COMPANION_LIMIT_SESSION: '41/1m',
+      COMPANION_LIMIT_PAYMASTER: '500/2m',
+      COMPANION_LIMIT_PAYMASTER_PER_USER: '10/30s',
+      COMPANION_SESSIONS_PER_ID_TOKEN: '1',
+      COMPANION_MAX_CONNECTIONS: '256',
+    });
+    expect(config.limits).toEqual({
+      contactSend: { limit: 3, windowSeconds: 600 },
+      contactVerify: { limit: 10, windowSeconds: 3600 },
+      ip: {
+        address: { limit: 30, windowSeconds: 60 },
+        ipv6Slash56: { limit: 45, windowSeconds: 60 },
+        ipv6Slash48: { limit: 90, windowSeconds: 60 },
+      },
+      overall: {
+        send: { limit: 20, windowSeconds: 60 },
+        verify: { limit: 40, windowSeconds: 60 },
+        session: { limit: 41, windowSeconds: 60 },
+        paymaster: { limit: 500, windowSeconds: 120 },
+      },
+      paymasterPerUser: { limit: 10, windowSeconds: 30 },
+      sessionsPerIdToken: 1,
+    });
+    expect(config.maxConnections).toBe(256);
+    // The defaults themselves are untouched.
+    expect(DEFAULT_RATE_LIMITS.overall.send).toEqual({ limit: 60, windowSeconds: 60 });
+  });
+
   test('the hash salt is the same for the same key and differs between keys', () => {
     const a = loadCompanionConfig(valid).hashSalt;
     expect(loadCompanionConfig({ ...valid, OKTO_ENVIRONMENT: 'sandbox' }).hashSalt).toBe(a);
@@ -109,6 +159,18 @@ describe('loadCompanionConfig', () => {
     [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL', /not a Redis URL/],
     [{ REDIS_URL: 'redis//nope' }, 'REDIS_URL', /not a Redis URL/],
     [{ COMPANION_TRUST_PROXY: 'yes' }, 'COMPANION_TRUST_PROXY', /number of proxies/],
+    [{ COMPANION_LIMIT_SEND: '60' }, 'COMPANION_LIMIT_SEND', /expected <count>\/<window>/],
+    [{ COMPANION_LIMIT_SEND: '60 per minute' }, 'COMPANION_LIMIT_SEND', /e\.g\. 60\/1m/],
+    [{ COMPANION_LIMIT_VERIFY: '0/1m' }, 'COMPANION_LIMIT_VERIFY', /at least 1/],
+    [{ COMPANION_LIMIT_SESSION: '10/0s' }, 'COMPANION_LIMIT_SESSION', /1 s to 24 h/],
+    [{ COMPANION_LIMIT_PAYMASTER: '10/25h' }, 'COMPANION_LIMIT_PAYMASTER', /1 s to 24 h/],
+    [{ COMPANION_LIMIT_PAYMASTER_PER_USER: '-1/1m' }, 'COMPANION_LIMIT_PAYMASTER_PER_USER', /<count>/],
+    [{ COMPANION_LIMIT_IPV6_48: '10/1d' }, 'COMPANION_LIMIT_IPV6_48', /<count>/],
+    [{ COMPANION_LIMIT_CONTACT_SEND: '5/10min' }, 'COMPANION_LIMIT_CONTACT_SEND', /<count>/],
+    [{ COMPANION_SESSIONS_PER_ID_TOKEN: '0' }, 'COMPANION_SESSIONS_PER_ID_TOKEN', /from 1 to 10/],
+    [{ COMPANION_SESSIONS_PER_ID_TOKEN: 'two' }, 'COMPANION_SESSIONS_PER_ID_TOKEN', /whole number/],
+    [{ COMPANION_MAX_CONNECTIONS: '1e3' }, 'COMPANION_MAX_CONNECTIONS', /whole number from 1/],
+    [{ COMPANION_MAX_CONNECTIONS: '0' }, 'COMPANION_MAX_CONNECTIONS', /open connections/],
   ])('refuses %o, naming %s', (override, variable, problem) => {
     const error = failure({ ...valid, ...override });
     expect(error.variable).toBe(variable);

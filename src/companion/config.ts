@@ -2,6 +2,7 @@ import { secp256k1 } from '@noble/curves/secp256k1';
 import { type Address, type Hex, isAddress, sha256, stringToBytes } from 'viem';
 import { environments, isOktoEnvironment, type OktoEnvironment } from '../okto/environments.ts';
 import { BaseError } from '../okto/errors.ts';
+import { type CompanionRateLimits, DEFAULT_RATE_LIMITS, type RateLimit } from './rateLimit.ts';
 
 // The companion's configuration, read once from the environment at start-up. Every failure names
 // the variable and what is wrong with it, and never repeats a secret's value.
@@ -26,10 +27,41 @@ export type CompanionConfig = {
    * so that it is secret and identical on every replica without another variable to share.
    */
   hashSalt: string;
+  /** Every rate limit; `DEFAULT_RATE_LIMITS` unless COMPANION_LIMIT_* variables change them. */
+  limits: CompanionRateLimits;
+  /** Open connections the Node server accepts at once; more are closed on arrival. */
+  maxConnections: number;
 };
 
-/** The settings the fetch handler uses: the whole config minus the key, which stays with the signer. */
-export type CompanionAppConfig = Omit<CompanionConfig, 'clientPrivateKey' | 'redisUrl'>;
+/**
+ * The settings the fetch handler uses: the whole config minus the key, which stays with the signer,
+ * and minus what the Node entry alone uses (the handler takes its limits as a parameter).
+ */
+export type CompanionAppConfig = Omit<
+  CompanionConfig,
+  'clientPrivateKey' | 'redisUrl' | 'limits' | 'maxConnections'
+>;
+
+/** Open connections the companion accepts at once unless COMPANION_MAX_CONNECTIONS says otherwise. */
+export const DEFAULT_MAX_CONNECTIONS = 1000;
+
+/** The variable of each rate limit, and where it goes in {@link CompanionRateLimits}. */
+const LIMIT_VARIABLES: [string, (limits: CompanionRateLimits, limit: RateLimit) => void, RateLimit][] = [
+  ['COMPANION_LIMIT_CONTACT_SEND', (l, v) => (l.contactSend = v), DEFAULT_RATE_LIMITS.contactSend],
+  ['COMPANION_LIMIT_CONTACT_VERIFY', (l, v) => (l.contactVerify = v), DEFAULT_RATE_LIMITS.contactVerify],
+  ['COMPANION_LIMIT_IP', (l, v) => (l.ip.address = v), DEFAULT_RATE_LIMITS.ip.address],
+  ['COMPANION_LIMIT_IPV6_56', (l, v) => (l.ip.ipv6Slash56 = v), DEFAULT_RATE_LIMITS.ip.ipv6Slash56],
+  ['COMPANION_LIMIT_IPV6_48', (l, v) => (l.ip.ipv6Slash48 = v), DEFAULT_RATE_LIMITS.ip.ipv6Slash48],
+  ['COMPANION_LIMIT_SEND', (l, v) => (l.overall.send = v), DEFAULT_RATE_LIMITS.overall.send],
+  ['COMPANION_LIMIT_VERIFY', (l, v) => (l.overall.verify = v), DEFAULT_RATE_LIMITS.overall.verify],
+  ['COMPANION_LIMIT_SESSION', (l, v) => (l.overall.session = v), DEFAULT_RATE_LIMITS.overall.session],
+  ['COMPANION_LIMIT_PAYMASTER', (l, v) => (l.overall.paymaster = v), DEFAULT_RATE_LIMITS.overall.paymaster],
+  [
+    'COMPANION_LIMIT_PAYMASTER_PER_USER',
+    (l, v) => (l.paymasterPerUser = v),
+    DEFAULT_RATE_LIMITS.paymasterPerUser,
+  ],
+];
 
 /** A variable is missing or malformed; the companion must not start. */
 export class CompanionConfigError extends BaseError {
@@ -66,6 +98,13 @@ export function loadCompanionConfig(env: CompanionEnv): CompanionConfig {
     ...(redisUrl === undefined ? {} : { redisUrl }),
     trustProxyHops: readTrustProxy(env),
     hashSalt: sha256(stringToBytes(`okto-companion hash salt v1\n${clientPrivateKey.toLowerCase()}`)),
+    limits: readLimits(env),
+    maxConnections: readInteger(env, 'COMPANION_MAX_CONNECTIONS', {
+      min: 1,
+      max: 1_000_000,
+      fallback: DEFAULT_MAX_CONNECTIONS,
+      what: 'the number of open connections to accept at once',
+    }),
   };
 }
 
@@ -218,4 +257,52 @@ function readTrustProxy(env: CompanionEnv): number {
       `is ${JSON.stringify(value)}: expected the number of proxies in front of the companion (0-9), usually 1.`,
     );
   return Number(value);
+}
+
+function readLimits(env: CompanionEnv): CompanionRateLimits {
+  const limits: CompanionRateLimits = structuredClone(DEFAULT_RATE_LIMITS);
+  for (const [name, assign] of LIMIT_VARIABLES) {
+    const limit = readRateLimit(env, name);
+    if (limit !== undefined) assign(limits, limit);
+  }
+  limits.sessionsPerIdToken = readInteger(env, 'COMPANION_SESSIONS_PER_ID_TOKEN', {
+    min: 1,
+    max: 10,
+    fallback: DEFAULT_RATE_LIMITS.sessionsPerIdToken,
+    what: 'how many sessions one login may register',
+  });
+  return limits;
+}
+
+const DURATION_UNITS = { s: 1, m: 60, h: 3600 } as const;
+
+/** `<count>/<window>`: `60/1m`, `5/10m`, `30/m`, `600/90s`. */
+function readRateLimit(env: CompanionEnv, name: string): RateLimit | undefined {
+  const value = read(env, name);
+  if (value === undefined) return undefined;
+  const match = /^(\d{1,9})\/(\d{1,5})?(s|m|h)$/.exec(value);
+  const limit = Number(match?.[1]);
+  const windowSeconds = Number(match?.[2] ?? 1) * DURATION_UNITS[(match?.[3] ?? 's') as 's' | 'm' | 'h'];
+  if (!match || limit < 1 || windowSeconds < 1 || windowSeconds > 86_400)
+    throw new CompanionConfigError(
+      name,
+      `is ${JSON.stringify(value)}: expected <count>/<window>, a count of at least 1 per a window of 1 s to 24 h, e.g. 60/1m, 5/10m or 600/90s.`,
+    );
+  return { limit, windowSeconds };
+}
+
+function readInteger(
+  env: CompanionEnv,
+  name: string,
+  { min, max, fallback, what }: { min: number; max: number; fallback: number; what: string },
+): number {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max)
+    throw new CompanionConfigError(
+      name,
+      `is ${JSON.stringify(value)}: expected ${what}, a whole number from ${min} to ${max} (default ${fallback}).`,
+    );
+  return number;
 }

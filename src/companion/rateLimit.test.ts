@@ -23,18 +23,38 @@ describe('createMemoryRateLimiter', () => {
     expect((await limiter.hit('a', limit)).allowed).toBe(false);
   });
 
-  test('stays within maxKeys under a flood of fresh keys, dropping the oldest first', async () => {
-    const limiter = createMemoryRateLimiter({ clock: () => 0, maxKeys: 100 });
-    const limit = { limit: 1, windowSeconds: 60 };
-    await limiter.hit('oldest', limit);
-    for (let i = 0; i < 1000; i++) await limiter.hit(`flood-${i}`, limit);
-    // The oldest counter went first, so its key counts from zero again.
-    expect((await limiter.hit('oldest', limit)).allowed).toBe(true);
-    const newest = 'flood-999';
-    expect((await limiter.hit(newest, limit)).allowed).toBe(false);
+  test('when full, refuses new keys instead of dropping a counter, until one expires', async () => {
+    let now = 0;
+    const limiter = createMemoryRateLimiter({ clock: () => now, maxKeys: 100 });
+    const victim = { limit: 1, windowSeconds: 600 };
+    const flood = { limit: 1, windowSeconds: 60 };
+    await limiter.hit('victim', victim);
+    for (let i = 0; i < 99; i++) await limiter.hit(`flood-${i}`, flood);
+    // Full: a fresh key is refused, with the time until the first counter expires.
+    await expect(limiter.hit('flood-new', flood)).rejects.toMatchObject({
+      name: 'RateLimiterFullError',
+      retryAfter: 60,
+    });
+    // Every counter in use still counts: the victim stays limited, the flood's keys too.
+    expect(await limiter.hit('victim', victim)).toEqual({ allowed: false, retryAfter: 600 });
+    expect((await limiter.hit('flood-0', flood)).allowed).toBe(false);
+    // Once the flood's windows end, their counters make room; the victim's still holds.
+    now += 60_000;
+    expect((await limiter.hit('flood-new', flood)).allowed).toBe(true);
+    expect((await limiter.hit('victim', victim)).allowed).toBe(false);
   });
 
   test('the default contact limit is 5 sends per 10 minutes', () => {
     expect(DEFAULT_RATE_LIMITS.contactSend).toEqual({ limit: 5, windowSeconds: 600 });
+  });
+
+  test('each route has its own ceiling, and sends (the paid ones) stay below Okto\u2019s 120 per minute', () => {
+    const { send, verify, session, paymaster } = DEFAULT_RATE_LIMITS.overall;
+    for (const limit of [send, verify, session])
+      expect(limit.limit / limit.windowSeconds).toBeLessThanOrEqual(2);
+    expect(send).toEqual({ limit: 60, windowSeconds: 60 });
+    expect(paymaster).toEqual({ limit: 240, windowSeconds: 60 });
+    expect(DEFAULT_RATE_LIMITS.paymasterPerUser).toEqual({ limit: 30, windowSeconds: 60 });
+    expect(DEFAULT_RATE_LIMITS.sessionsPerIdToken).toBe(2);
   });
 });

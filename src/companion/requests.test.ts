@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { CompanionRequestError } from './requestError.ts';
-import { contactOf, parseRequest, requestSchemas } from './requests.ts';
+import { canonicalEmail, contactOf, parseRequest, requestSchemas } from './requests.ts';
 
 function refusal(run: () => unknown): { field?: string; message: string } {
   try {
@@ -53,6 +53,26 @@ describe('WhatsApp numbers', () => {
 describe('contactOf', () => {
   test('counts an address in any case as one contact', () => {
     expect(contactOf({ email: 'Alice@Example.COM' })).toBe(contactOf({ email: 'alice@example.com' }));
+  });
+
+  test.each([
+    ['victim@gmail.com', 'Victim@Gmail.com'],
+    ['victim@gmail.com', 'victim+1@gmail.com'],
+    ['victim@gmail.com', 'v.ic.tim@gmail.com'],
+    ['victim@gmail.com', 'V.ictim+pump@googlemail.com'],
+    ['alice@example.com', 'alice+news@example.com'],
+    ['alice@example.com', 'Alice+@Example.COM'],
+  ])('counts %s and %s as one mailbox', (a, b) => {
+    expect(contactOf({ email: b })).toBe(contactOf({ email: a }));
+  });
+
+  test('keeps dots outside Gmail, and other mailboxes apart', () => {
+    expect(canonicalEmail('first.last@example.com')).toBe('first.last@example.com');
+    expect(contactOf({ email: 'firstlast@example.com' })).not.toBe(
+      contactOf({ email: 'first.last@example.com' }),
+    );
+    expect(contactOf({ email: 'victim@gmail.com' })).not.toBe(contactOf({ email: 'victim@example.com' }));
+    expect(canonicalEmail('V.ictim+2@GoogleMail.com')).toBe('victim@gmail.com');
   });
 
   test('counts a number in E.164', () => {

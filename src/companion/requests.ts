@@ -2,6 +2,7 @@ import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from
 import * as v from 'valibot';
 import { isUuid, isUuidV4 } from '../okto/nonce.ts';
 import { isUncompressedPublicKey } from '../okto/sessionKey.ts';
+import { ID_TOKEN_PROVIDERS } from './idToken.ts';
 import { invalidInput } from './requestError.ts';
 
 // The bodies the companion accepts, checked at the boundary. A body is refused whole on its first
@@ -73,17 +74,55 @@ const WhatsAppVerifySchema = v.pipe(
     ['whatsappNumber'],
   ),
 );
-const SessionSchema = v.strictObject({
-  sessionPk: v.pipe(
-    v.string('must be a string: the session public key, 0x04 followed by 128 hex characters.'),
-    v.check(
-      isUncompressedPublicKey,
-      'is not an uncompressed secp256k1 public key on the curve (0x04 + 128 hex characters).',
-    ),
+const sessionPk = v.pipe(
+  v.string('must be a string: the session public key, 0x04 followed by 128 hex characters.'),
+  v.check(
+    isUncompressedPublicKey,
+    'is not an uncompressed secp256k1 public key on the curve (0x04 + 128 hex characters).',
   ),
+);
+
+const SessionSchema = v.strictObject({
+  sessionPk,
   nonce: v.pipe(
     v.string('must be a string: a fresh UUID v4.'),
     v.check(isUuidV4, 'is not a UUID v4: generate one with crypto.randomUUID().'),
+  ),
+  // As Okto's /authenticate names them, so that later login methods only add providers.
+  authData: v.strictObject(
+    {
+      idToken: v.pipe(
+        v.string(
+          'must be a string: the id token of the login (for OTP, the auth_token that verify answered).',
+        ),
+        v.nonEmpty(
+          'is empty: send the id token of the login (for OTP, the auth_token that verify answered).',
+        ),
+      ),
+      provider: v.picklist(
+        ID_TOKEN_PROVIDERS,
+        `must be one of ${ID_TOKEN_PROVIDERS.map((p) => JSON.stringify(p)).join(', ')}: "okto" for an email or WhatsApp OTP login.`,
+      ),
+    },
+    'must be an object: {"idToken": "<the id token of the login>", "provider": "okto"}.',
+  ),
+});
+
+/** A paymaster nonce is a UUID nonce as bytes32: 16 zero bytes, then the UUID's 16 bytes. */
+const PAYMASTER_NONCE = /^0x0{32}[0-9a-fA-F]{32}$/;
+
+const PaymasterSchema = v.strictObject({
+  nonce: v.pipe(
+    v.string('must be a string: the UserOp nonce, 0x followed by 64 hex characters.'),
+    v.regex(/^0x[0-9a-fA-F]{64}$/, 'must be 0x followed by 64 hex characters (the UserOp nonce, bytes32).'),
+    v.regex(
+      PAYMASTER_NONCE,
+      'must start with 16 zero bytes: a UUID nonce, 0x + 32 zeros + the UUID without hyphens.',
+    ),
+  ),
+  authToken: v.pipe(
+    v.string("must be a string: the user's current Okto auth token (the Bearer of Okto's API)."),
+    v.nonEmpty("is empty: send the user's current Okto auth token."),
   ),
 });
 
@@ -94,6 +133,7 @@ export const requestSchemas = {
   whatsAppSend: WhatsAppSendSchema,
   whatsAppVerify: WhatsAppVerifySchema,
   session: SessionSchema,
+  paymaster: PaymasterSchema,
 } as const;
 
 /**
@@ -115,18 +155,44 @@ export function parseRequest<schema extends v.GenericSchema>(
 
 function reasonOf(issue: v.BaseIssue<unknown>): string {
   if (issue.type === 'strict_object') {
-    return issue.input === undefined
-      ? 'is missing.'
-      : 'is not a field of this request: remove it (see the companion README for each route\u2019s fields).';
+    if (issue.expected === 'never')
+      return 'is not a field of this request: remove it (see the companion README for each route\u2019s fields).';
+    if (issue.input === undefined) return 'is missing.';
   }
   return issue.message;
 }
 
-/** The contact a rate limit counts: the address in lower case, or the number in E.164. */
+/**
+ * The contact a rate limit counts: one key per mailbox or per number, so that spellings of one inbox
+ * share its limit. Numbers in E.164; addresses by {@link canonicalEmail}. For keys only: the signed
+ * body keeps the address as the user entered it.
+ */
 export function contactOf(
   input: { email: string } | { whatsappNumber: string; countryShortName: string },
 ): string {
-  if ('email' in input) return `email:${input.email.toLowerCase()}`;
+  if ('email' in input) return `email:${canonicalEmail(input.email)}`;
   const parsed = parsePhoneNumberFromString(input.whatsappNumber, input.countryShortName as CountryCode);
   return `whatsapp:${parsed?.number ?? `${input.countryShortName}${input.whatsappNumber}`}`;
+}
+
+const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
+
+/**
+ * The mailbox an address delivers to, as far as the big providers tell: lower case, without a
+ * `+tag` (Gmail, Outlook, iCloud, Fastmail and most others deliver `alice+x@` to `alice@`), and for
+ * Gmail without dots and with googlemail.com as gmail.com (`A.lice+x@googlemail.com` → `alice@gmail.com`).
+ * @example canonicalEmail('V.ictim+2@GoogleMail.com') // 'victim@gmail.com'
+ */
+export function canonicalEmail(email: string): string {
+  const lower = email.toLowerCase();
+  const at = lower.lastIndexOf('@');
+  let local = lower.slice(0, at);
+  let domain = lower.slice(at + 1);
+  const plus = local.indexOf('+');
+  if (plus !== -1) local = local.slice(0, plus);
+  if (GMAIL_DOMAINS.has(domain)) {
+    local = local.replaceAll('.', '');
+    domain = 'gmail.com';
+  }
+  return `${local}@${domain}`;
 }

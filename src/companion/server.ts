@@ -16,13 +16,27 @@ export type StartCompanionParameters = {
   port: number;
   /** Default 127.0.0.1; 0.0.0.0 to serve other hosts (behind TLS). */
   host?: string;
-  /** Default `DEFAULT_RATE_LIMITS` (rateLimit.ts); the bench raises them. */
+  /** Default `config.limits` (the variables, else `DEFAULT_RATE_LIMITS`); tests and the bench change them. */
   limits?: CompanionRateLimits;
+  /** Counters the memory store holds at most (without REDIS_URL); default 100 000. */
+  memoryMaxKeys?: number;
+  /** Reaches Okto's BFF (verify-session); default the global `fetch`. */
+  fetch?: typeof fetch;
   /** Unix milliseconds. */
   clock?: () => number;
   /** One JSON line per request and per rate-limit store event; default stdout. */
   log?: (line: string) => void;
 };
+
+/** A client must send its headers within this time... */
+export const HEADERS_TIMEOUT_MS = 5_000;
+/** ...and its whole request (headers and body) within this one. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * How often Node checks those two timeouts. Its default is 30 s, so a slow client was held up to
+ * 30 s past them; checking twice a second keeps each within half a second of its value.
+ */
+const TIMEOUT_CHECK_INTERVAL_MS = 500;
 
 export type RunningCompanion = {
   url: string;
@@ -42,7 +56,9 @@ export async function startCompanion({
   config,
   port,
   host = '127.0.0.1',
-  limits,
+  limits = config.limits,
+  memoryMaxKeys,
+  fetch,
   clock = Date.now,
   log = (line) => console.log(line),
 }: StartCompanionParameters): Promise<RunningCompanion> {
@@ -51,7 +67,7 @@ export async function startCompanion({
 
   let rateLimiter: RateLimiter;
   if (config.redisUrl === undefined) {
-    rateLimiter = createMemoryRateLimiter({ clock });
+    rateLimiter = createMemoryRateLimiter({ clock, maxKeys: memoryMaxKeys });
   } else {
     const redis = createRedisRateLimiter({
       url: config.redisUrl,
@@ -71,13 +87,18 @@ export async function startCompanion({
     limits,
     clock,
     log,
+    fetch,
   });
+  // A slow or silent client must not hold a connection for long, nor many clients all of them.
   const server = createServer(
+    {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    },
     getRequestListener((request, env) => app.fetch(request, { clientIp: env.incoming.socket.remoteAddress })),
   );
-  // A slow or silent client must not hold a connection for long.
-  server.headersTimeout = 5_000;
-  server.requestTimeout = 10_000;
+  server.maxConnections = config.maxConnections;
 
   try {
     await new Promise<void>((resolve, reject) => {

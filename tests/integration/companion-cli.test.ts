@@ -70,6 +70,12 @@ test.each([
     /OKTO_CLIENT_PRIVATE_KEY is malformed/,
   ],
   ['a REDIS_URL without scheme', { REDIS_URL: 'localhost:6379' }, /REDIS_URL is not a Redis URL/],
+  [
+    'a budget without a window',
+    { COMPANION_LIMIT_SEND: '60' },
+    /COMPANION_LIMIT_SEND is "60": expected <count>\/<window>/,
+  ],
+  ['a connection cap of zero', { COMPANION_MAX_CONNECTIONS: '0' }, /COMPANION_MAX_CONNECTIONS is "0"/],
 ])('refuses to start with %s, naming the variable, exit code 2', async (_, override, message) => {
   const companion = run(['--port', '0'], { ...goodEnv, ...override });
   expect(await companion.exited).toBe(2);

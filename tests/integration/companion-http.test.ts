@@ -3,6 +3,7 @@ import { loadCompanionConfig } from '../../src/companion/config.ts';
 import { type RunningCompanion, startCompanion } from '../../src/companion/server.ts';
 import { DEV_CLIENT_PRIVATE_KEY, DEV_CLIENT_SWA } from '../../src/emulator/devClient.ts';
 import { createSessionKey } from '../../src/okto/sessionKey.ts';
+import { fakeIdToken, openLimits } from './companionFixtures.ts';
 
 // The companion's HTTP surface as a browser or an attacker sees it: origins, every malformed input,
 // content types, sizes and unknown routes. A real server on loopback; no emulator is needed, since
@@ -19,13 +20,7 @@ beforeAll(async () => {
     OKTO_BASE_URL: 'http://127.0.0.1:9',
     COMPANION_ALLOWED_ORIGINS: EXTENSION,
   });
-  const relaxed = { limit: 1_000_000, windowSeconds: 60 };
-  companion = await startCompanion({
-    config,
-    port: 0,
-    limits: { contactSend: relaxed, contactVerify: relaxed, ip: relaxed, overall: relaxed },
-    log: () => {},
-  });
+  companion = await startCompanion({ config, port: 0, limits: openLimits(), log: () => {} });
 });
 
 afterAll(async () => {
@@ -44,11 +39,14 @@ const sessionPk = createSessionKey().publicKey;
 const nonce = '4bbc7b27-2ba5-4a6f-8cd6-be88e61cbf09';
 const token = 'c67931f6-a8b1-511c-91d5-9fc88231d541';
 const email = 'alice@example.com';
+/** A fresh login each time: one id token registers at most two sessions. */
+const authData = () => ({ idToken: fakeIdToken(), provider: 'okto' });
+const session = () => JSON.stringify({ sessionPk, nonce, authData: authData() });
 const wa = { whatsappNumber: '9876543210', countryShortName: 'IN' };
 
 describe('origins and CORS', () => {
   test('an allowed origin gets its signature and CORS headers naming it', async () => {
-    const response = await post('/v1/session', JSON.stringify({ sessionPk, nonce }), { Origin: EXTENSION });
+    const response = await post('/v1/session', session(), { Origin: EXTENSION });
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe(EXTENSION);
     expect(response.headers.get('vary')).toContain('Origin');
@@ -64,7 +62,7 @@ describe('origins and CORS', () => {
   test.each(['https://evil.example', 'chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba', 'null'])(
     'origin %s gets a 403, no CORS headers and no signature',
     async (origin) => {
-      const response = await post('/v1/session', JSON.stringify({ sessionPk, nonce }), { Origin: origin });
+      const response = await post('/v1/session', session(), { Origin: origin });
       expect(response.status).toBe(403);
       expect(response.headers.get('access-control-allow-origin')).toBeNull();
       const text = await response.text();
@@ -82,7 +80,7 @@ describe('origins and CORS', () => {
   });
 
   test('requests without an Origin (server to server) work, without CORS headers', async () => {
-    const response = await post('/v1/session', JSON.stringify({ sessionPk, nonce }));
+    const response = await post('/v1/session', session());
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -150,20 +148,91 @@ describe('every bad input is a 400 naming the field and the reason', () => {
     ['/v1/otp/whatsapp/verify', { ...wa, token }, 'otp', /missing/],
     ['/v1/otp/whatsapp/verify', { ...wa, token, otp: '１２３４５６' }, 'otp', /exactly 6 digits/],
     ['/v1/otp/whatsapp/verify', { ...wa, otp: '123456' }, 'token', /missing/],
-    ['/v1/session', { nonce }, 'sessionPk', /missing/],
+    ['/v1/session', { nonce, authData: authData() }, 'sessionPk', /missing/],
     [
       '/v1/session',
-      { sessionPk: `0x02${sessionPk.slice(4, 68)}`, nonce },
+      { sessionPk: `0x02${sessionPk.slice(4, 68)}`, nonce, authData: authData() },
       'sessionPk',
       /uncompressed secp256k1/,
     ],
-    ['/v1/session', { sessionPk: `0x04${'11'.repeat(64)}`, nonce }, 'sessionPk', /on the curve/],
-    ['/v1/session', { sessionPk: sessionPk.slice(0, -2), nonce }, 'sessionPk', /uncompressed secp256k1/],
-    ['/v1/session', { sessionPk }, 'nonce', /missing/],
-    ['/v1/session', { sessionPk, nonce: '3fa85f64-5717-1562-b3fc-2c963f66afa6' }, 'nonce', /not a UUID v4/],
-    ['/v1/session', { sessionPk, nonce: 'nonce' }, 'nonce', /not a UUID v4/],
-    ['/v1/session', { sessionPk, nonce, validUntil: 9999999999 }, 'validUntil', /not a field/],
-    ['/v1/session', { sessionPk, nonce, clientSWA: DEV_CLIENT_SWA }, 'clientSWA', /not a field/],
+    [
+      '/v1/session',
+      { sessionPk: `0x04${'11'.repeat(64)}`, nonce, authData: authData() },
+      'sessionPk',
+      /on the curve/,
+    ],
+    [
+      '/v1/session',
+      { sessionPk: sessionPk.slice(0, -2), nonce, authData: authData() },
+      'sessionPk',
+      /uncompressed secp256k1/,
+    ],
+    ['/v1/session', { sessionPk, authData: authData() }, 'nonce', /missing/],
+    [
+      '/v1/session',
+      { sessionPk, nonce: '3fa85f64-5717-1562-b3fc-2c963f66afa6', authData: authData() },
+      'nonce',
+      /not a UUID v4/,
+    ],
+    ['/v1/session', { sessionPk, nonce: 'nonce', authData: authData() }, 'nonce', /not a UUID v4/],
+    [
+      '/v1/session',
+      { sessionPk, nonce, authData: authData(), validUntil: 9999999999 },
+      'validUntil',
+      /not a field/,
+    ],
+    [
+      '/v1/session',
+      { sessionPk, nonce, authData: authData(), clientSWA: DEV_CLIENT_SWA },
+      'clientSWA',
+      /not a field/,
+    ],
+    // The login the session completes (F4).
+    ['/v1/session', { sessionPk, nonce }, 'authData', /missing/],
+    ['/v1/session', { sessionPk, nonce, authData: 'token' }, 'authData', /must be an object/],
+    ['/v1/session', { sessionPk, nonce, authData: { provider: 'okto' } }, 'authData.idToken', /missing/],
+    [
+      '/v1/session',
+      { sessionPk, nonce, authData: { idToken: fakeIdToken() } },
+      'authData.provider',
+      /missing/,
+    ],
+    [
+      '/v1/session',
+      { sessionPk, nonce, authData: { idToken: fakeIdToken(), provider: 'google' } },
+      'authData.provider',
+      /must be one of "okto"/,
+    ],
+    [
+      '/v1/session',
+      { sessionPk, nonce, authData: { idToken: fakeIdToken(), provider: 'okto', userId: 'x' } },
+      'authData.userId',
+      /not a field/,
+    ],
+    [
+      '/v1/session',
+      { sessionPk, nonce, authData: { idToken: '', provider: 'okto' } },
+      'authData.idToken',
+      /is empty/,
+    ],
+    [
+      '/v1/session',
+      { sessionPk, nonce, authData: { idToken: 'not-a-jwt', provider: 'okto' } },
+      'authData.idToken',
+      /is not a JWT/,
+    ],
+    [
+      '/v1/session',
+      { sessionPk, nonce, authData: { idToken: 'a.b.c', provider: 'okto' } },
+      'authData.idToken',
+      /no JWT header/,
+    ],
+    [
+      '/v1/session',
+      { sessionPk, nonce, authData: { idToken: fakeIdToken({ exp: 'soon' }), provider: 'okto' } },
+      'authData.idToken',
+      /no numeric exp/,
+    ],
   ])('%s %j → %s', async (path, body, field, reason) => {
     const response = await post(path, JSON.stringify(body));
     expect(response.status).toBe(400);
@@ -191,6 +260,48 @@ describe('every bad input is a 400 naming the field and the reason', () => {
   test('a refusal does not echo the value it refused', async () => {
     const response = await post('/v1/otp/email/send', JSON.stringify({ email: 'bob@@example.com' }));
     expect(await response.text()).not.toContain('bob');
+  });
+});
+
+describe('a session is co-signed only for a completed login, at most twice per login', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const withToken = (idToken: string) =>
+    post('/v1/session', JSON.stringify({ sessionPk, nonce, authData: { idToken, provider: 'okto' } }));
+
+  test.each([
+    ['has expired', fakeIdToken({ exp: now() - 1 }), 401, 'id_token_expired', /expired at .*log in again/],
+    [
+      'was issued more than an hour ago',
+      fakeIdToken({ iat: now() - 3601 }),
+      401,
+      'id_token_too_old',
+      /more than 60 minutes ago/,
+    ],
+    [
+      'names another client',
+      fakeIdToken({ client_swa: '0x00000000000000000000000000000000000000aa' }),
+      403,
+      'id_token_other_client',
+      /another Okto client/,
+    ],
+  ])('an id token that %s is refused', async (_, idToken, status, code, message) => {
+    const response = await withToken(idToken);
+    expect(response.status).toBe(status);
+    const { error } = await response.json();
+    expect(error).toMatchObject({ code, field: 'authData.idToken' });
+    expect(error.message).toMatch(message);
+  });
+
+  test('one id token gets two sessions, the third is a 409; another login is counted apart', async () => {
+    const idToken = fakeIdToken({ client_swa: DEV_CLIENT_SWA.toLowerCase() });
+    expect((await withToken(idToken)).status).toBe(200);
+    expect((await withToken(idToken)).status).toBe(200);
+    const third = await withToken(idToken);
+    expect(third.status).toBe(409);
+    const { error } = await third.json();
+    expect(error).toMatchObject({ code: 'id_token_used', field: 'authData.idToken' });
+    expect(error.message).toMatch(/Log in again/);
+    expect((await withToken(fakeIdToken())).status).toBe(200);
   });
 });
 

@@ -7,6 +7,8 @@ import { type CompanionEnv, loadCompanionConfig } from '../../src/companion/conf
 import { type CompanionRateLimits, DEFAULT_RATE_LIMITS } from '../../src/companion/rateLimit.ts';
 import { type RunningCompanion, startCompanion } from '../../src/companion/server.ts';
 import { DEV_CLIENT_PRIVATE_KEY, DEV_CLIENT_SWA } from '../../src/emulator/devClient.ts';
+import { createSessionKey } from '../../src/okto/sessionKey.ts';
+import { fakeIdToken } from './companionFixtures.ts';
 
 // Rate limits against OTP pumping, over real HTTP: in memory for one process, and in a real
 // redis-server (started here on a free loopback port) shared by two replicas.
@@ -24,13 +26,16 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((companion) => companion.close()));
 });
 
-async function start(p: { env?: CompanionEnv; limits?: CompanionRateLimits; clock?: () => number } = {}) {
+async function start(
+  p: { env?: CompanionEnv; limits?: CompanionRateLimits; clock?: () => number; memoryMaxKeys?: number } = {},
+) {
   const lines: string[] = [];
   const companion = await startCompanion({
     config: loadCompanionConfig({ ...baseEnv, ...p.env }),
     port: 0,
     limits: p.limits,
     clock: p.clock,
+    memoryMaxKeys: p.memoryMaxKeys,
     log: (line) => lines.push(line),
   });
   running.push(companion);
@@ -61,6 +66,12 @@ async function expectRateLimited(response: Response, { atMost }: { atMost: numbe
 }
 
 const token = 'c67931f6-a8b1-511c-91d5-9fc88231d541';
+const from = (ip: string) => ({ 'X-Forwarded-For': ip });
+const sessionBody = (idToken = fakeIdToken()) => ({
+  sessionPk: createSessionKey().publicKey,
+  nonce: crypto.randomUUID(),
+  authData: { idToken, provider: 'okto' },
+});
 
 describe('in memory', () => {
   test('one address gets at most 5 sends and resends per 10 minutes, whatever its case', async () => {
@@ -103,7 +114,10 @@ describe('in memory', () => {
 
   test('one client IP gets at most the per-IP limit over all signing routes; X-Forwarded-For is not trusted by default', async () => {
     const { companion } = await start({
-      limits: { ...DEFAULT_RATE_LIMITS, ip: { limit: 3, windowSeconds: 60 } },
+      limits: {
+        ...DEFAULT_RATE_LIMITS,
+        ip: { ...DEFAULT_RATE_LIMITS.ip, address: { limit: 3, windowSeconds: 60 } },
+      },
     });
     for (let i = 0; i < 3; i++)
       expect((await post(companion, '/v1/otp/email/send', { email: `ip${i}@example.com` })).status).toBe(200);
@@ -123,7 +137,10 @@ describe('in memory', () => {
   test('behind a trusted proxy, the address it appended is the client', async () => {
     const { companion } = await start({
       env: { COMPANION_TRUST_PROXY: '1' },
-      limits: { ...DEFAULT_RATE_LIMITS, ip: { limit: 1, windowSeconds: 60 } },
+      limits: {
+        ...DEFAULT_RATE_LIMITS,
+        ip: { ...DEFAULT_RATE_LIMITS.ip, address: { limit: 1, windowSeconds: 60 } },
+      },
     });
     const from = (ip: string) => ({ 'X-Forwarded-For': `6.6.6.6, ${ip}` });
     expect(
@@ -137,10 +154,13 @@ describe('in memory', () => {
     ).toBe(429);
   });
 
-  test('the overall limit caps signatures across every client', async () => {
+  test('the overall limit of sends caps signatures across every client', async () => {
     const { companion } = await start({
       env: { COMPANION_TRUST_PROXY: '1' },
-      limits: { ...DEFAULT_RATE_LIMITS, overall: { limit: 3, windowSeconds: 60 } },
+      limits: {
+        ...DEFAULT_RATE_LIMITS,
+        overall: { ...DEFAULT_RATE_LIMITS.overall, send: { limit: 3, windowSeconds: 60 } },
+      },
     });
     for (let i = 0; i < 3; i++) {
       const response = await post(
@@ -162,6 +182,147 @@ describe('in memory', () => {
       ),
       { atMost: 60 },
     );
+  });
+
+  test('F2: a flood of fresh contacts never resets a counter: a full memory store refuses new keys with a 503', async () => {
+    const { companion } = await start({
+      env: { COMPANION_TRUST_PROXY: '1', COMPANION_LIMIT_SEND: '20/1m' },
+      memoryMaxKeys: 30,
+    });
+    const victim = { email: 'victim@example.com' };
+    for (let i = 0; i < 5; i++)
+      expect((await post(companion, '/v1/otp/email/send', victim, from('198.51.100.1'))).status).toBe(200);
+    await expectRateLimited(await post(companion, '/v1/otp/email/send', victim, from('198.51.100.1')), {
+      atMost: 600,
+    });
+
+    // Every flood request comes from a fresh address for a fresh contact: two fresh keys each.
+    const statuses: Record<number, number> = {};
+    let full: Response | undefined;
+    for (let i = 0; i < 100; i++) {
+      const response = await post(
+        companion,
+        '/v1/otp/email/send',
+        { email: `flood${i}@example.com` },
+        from(`203.0.113.${i}`),
+      );
+      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      if (response.status === 503) full ??= response;
+      else await response.body?.cancel();
+    }
+    expect(full).toBeDefined();
+    const { error } = await (full as Response).json();
+    expect(error.code).toBe('at_capacity');
+    expect(error.message).toMatch(/signs nothing for new ones/);
+    expect(Number((full as Response).headers.get('retry-after'))).toBeGreaterThan(0);
+    // The overall ceiling held: the victim's 5 and the flood's together stay within 20 signatures.
+    expect(5 + (statuses[200] ?? 0)).toBeLessThanOrEqual(20);
+    // And the victim is still limited: nothing was evicted.
+    await expectRateLimited(await post(companion, '/v1/otp/email/send', victim, from('198.51.100.1')), {
+      atMost: 600,
+    });
+  });
+
+  test('F3: floods of verifies or sessions cannot lock out sends: each route has its own ceiling', async () => {
+    const { companion } = await start({
+      env: { COMPANION_TRUST_PROXY: '1', COMPANION_LIMIT_VERIFY: '3/1m', COMPANION_LIMIT_SESSION: '3/1m' },
+    });
+    const verify = (i: number) =>
+      post(
+        companion,
+        '/v1/otp/email/verify',
+        { email: `v${i}@example.com`, token, otp: '123456' },
+        from(`203.0.113.${i}`),
+      );
+    for (let i = 0; i < 3; i++) expect((await verify(i)).status).toBe(200);
+    const verifyRefused = await verify(3);
+    await expectRateLimited(verifyRefused.clone(), { atMost: 60 });
+    expect((await verifyRefused.json()).error.message).toMatch(/to verify codes at the signing service/);
+
+    const session = (i: number) => post(companion, '/v1/session', sessionBody(), from(`198.51.100.${i}`));
+    for (let i = 0; i < 3; i++) expect((await session(i)).status).toBe(200);
+    await expectRateLimited(await session(3), { atMost: 60 });
+
+    // Sends have their own budget, untouched by both floods.
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await post(companion, '/v1/otp/email/send', { email: `s${i}@example.com` }, from(`192.0.2.${i}`)))
+          .status,
+      ).toBe(200);
+  });
+
+  test('F9: the spellings of one inbox share its 5 sends; the signed body keeps the address as entered', async () => {
+    const { companion } = await start({ env: { COMPANION_TRUST_PROXY: '1' } });
+    const spellings = [
+      'victim@gmail.com',
+      'victim+1@gmail.com',
+      'v.ictim@gmail.com',
+      'Victim+x@googlemail.com',
+      'vic.tim+2@GMAIL.com',
+    ];
+    for (const [i, email] of spellings.entries()) {
+      const response = await post(companion, '/v1/otp/email/send', { email }, from(`203.0.113.${i}`));
+      expect(response.status).toBe(200);
+      expect((await response.json()).data.email).toBe(email);
+    }
+    await expectRateLimited(
+      await post(companion, '/v1/otp/email/send', { email: 'victim+3@gmail.com' }, from('203.0.113.9')),
+      { atMost: 600 },
+    );
+    // Another mailbox of the same domain is counted apart.
+    expect(
+      (await post(companion, '/v1/otp/email/send', { email: 'other@gmail.com' }, from('203.0.113.10')))
+        .status,
+    ).toBe(200);
+  });
+
+  test('F10: IPv6 counts per /64, /56 and /48 at once, each with its own budget', async () => {
+    const { companion } = await start({
+      env: {
+        COMPANION_TRUST_PROXY: '1',
+        COMPANION_LIMIT_IP: '2/1m',
+        COMPANION_LIMIT_IPV6_56: '3/1m',
+        COMPANION_LIMIT_IPV6_48: '5/1m',
+      },
+    });
+    let n = 0;
+    const send = (ip: string) =>
+      post(companion, '/v1/otp/email/send', { email: `n${n++}@example.com` }, from(ip));
+    expect((await send('2001:db8:1:100::1')).status).toBe(200);
+    expect((await send('2001:db8:1:100::2')).status).toBe(200);
+    await expectRateLimited(await send('2001:db8:1:100::3'), { atMost: 60 }); // its /64 is spent
+    await expectRateLimited(await send('2001:db8:1:1ff::1'), { atMost: 60 }); // another /64, same /56
+    expect((await send('2001:db8:1:200::1')).status).toBe(200); // another /56, same /48
+    await expectRateLimited(await send('2001:db8:1:300::1'), { atMost: 60 }); // the /48 is spent
+    expect((await send('2001:db8:2::1')).status).toBe(200); // another /48
+  });
+
+  test('F10: 6to4, IPv4-mapped and Teredo addresses count as the IPv4 address they carry', async () => {
+    const { companion } = await start({ env: { COMPANION_TRUST_PROXY: '1', COMPANION_LIMIT_IP: '2/1m' } });
+    let n = 0;
+    const send = (ip: string) =>
+      post(companion, '/v1/otp/email/send', { email: `t${n++}@example.com` }, from(ip));
+    expect((await send('203.0.113.7')).status).toBe(200);
+    expect((await send('2002:cb00:7107::1')).status).toBe(200);
+    await expectRateLimited(await send('2002:cb00:7107:ffff::9'), { atMost: 60 });
+    await expectRateLimited(await send('::ffff:203.0.113.7'), { atMost: 60 });
+    await expectRateLimited(await send('2001:0:4136:e378:8000:63bf:34ff:8ef8'), { atMost: 60 });
+    await expectRateLimited(await send('64:ff9b::cb00:7107'), { atMost: 60 });
+    expect((await send('203.0.113.8')).status).toBe(200);
+  });
+
+  test('F10: a client address that is not an address is refused, never pooled into one bucket', async () => {
+    const { companion } = await start({ env: { COMPANION_TRUST_PROXY: '1' } });
+    for (const forwarded of ['unknown', '_hidden', '203.0.113']) {
+      const response = await post(
+        companion,
+        '/v1/otp/email/send',
+        { email: 'x@example.com' },
+        from(forwarded),
+      );
+      expect(response.status).toBe(400);
+      expect((await response.json()).error.code).toBe('client_address_unknown');
+    }
   });
 });
 
@@ -253,12 +414,57 @@ describe('in Redis, shared by replicas', () => {
   });
 
   test('the per-IP and overall limits are shared too', async () => {
-    const limits = { ...DEFAULT_RATE_LIMITS, ip: { limit: 2, windowSeconds: 60 }, overall: open };
+    const limits = {
+      ...DEFAULT_RATE_LIMITS,
+      ip: { ...DEFAULT_RATE_LIMITS.ip, address: { limit: 2, windowSeconds: 60 } },
+      overall: { send: open, verify: open, session: open, paymaster: open },
+    };
     const a = (await start({ env, limits })).companion;
     const b = (await start({ env, limits })).companion;
     expect((await post(a, '/v1/otp/email/send', { email: 'r1@example.com' })).status).toBe(200);
     expect((await post(b, '/v1/otp/email/send', { email: 'r2@example.com' })).status).toBe(200);
     await expectRateLimited(await post(a, '/v1/otp/email/send', { email: 'r3@example.com' }), { atMost: 60 });
+  });
+
+  test('F2: a request refused by its network or by the overall budget creates no per-contact key', async () => {
+    const { companion } = await start({
+      env: { ...env, COMPANION_TRUST_PROXY: '1', COMPANION_LIMIT_IP: '2/1m', COMPANION_LIMIT_SEND: '3/1m' },
+    });
+    const send = (email: string, ip: string) => post(companion, '/v1/otp/email/send', { email }, from(ip));
+    expect((await send('c1@example.com', '203.0.113.1')).status).toBe(200);
+    expect((await send('c2@example.com', '203.0.113.1')).status).toBe(200);
+    await expectRateLimited(await send('c3@example.com', '203.0.113.1'), { atMost: 60 }); // its network
+    expect((await send('c4@example.com', '203.0.113.2')).status).toBe(200);
+    await expectRateLimited(await send('c5@example.com', '203.0.113.2'), { atMost: 60 }); // overall
+    await expectRateLimited(await send('c6@example.com', '203.0.113.3'), { atMost: 60 }); // overall
+    const client = new Redis(redisPort, '127.0.0.1');
+    try {
+      expect((await client.keys('*:contact-send:*')).length).toBe(3);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  test('F4: replicas share the count of sessions per login', async () => {
+    const a = (await start({ env })).companion;
+    const b = (await start({ env })).companion;
+    const idToken = fakeIdToken();
+    expect((await post(a, '/v1/session', sessionBody(idToken))).status).toBe(200);
+    expect((await post(b, '/v1/session', sessionBody(idToken))).status).toBe(200);
+    const third = await post(a, '/v1/session', sessionBody(idToken));
+    expect(third.status).toBe(409);
+    expect((await third.json()).error.code).toBe('id_token_used');
+    // The count lives as long as the token may register sessions (an hour after its iat), not forever.
+    const client = new Redis(redisPort, '127.0.0.1');
+    try {
+      const [key] = await client.keys('*:session-token:*');
+      expect(await client.get(key as string)).toBe('3');
+      expect(await client.pttl(key as string)).toBeGreaterThan(3_500_000);
+      expect(await client.pttl(key as string)).toBeLessThanOrEqual(3_600_000);
+      expect(key).not.toContain(idToken.slice(0, 20));
+    } finally {
+      client.disconnect();
+    }
   });
 
   test('with Redis gone the companion fails closed with a 503, stays up, and recovers when Redis is back', async () => {

@@ -53,7 +53,7 @@ afterAll(async () => {
   await Promise.all([companion?.close(), emulator?.close()]);
 });
 
-async function sign<body>(path: string, input: Record<string, string>): Promise<body> {
+async function sign<body>(path: string, input: Record<string, unknown>): Promise<body> {
   const response = await fetch(`${companion.url}${path}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -102,7 +102,11 @@ async function registerSession(authToken: string) {
     paymaster: `0x${string}`;
     paymasterData: `0x${string}`;
     sessionPkClientSignature: `0x${string}`;
-  }>('/v1/session', { sessionPk: sessionKey.publicKey, nonce });
+  }>('/v1/session', {
+    sessionPk: sessionKey.publicKey,
+    nonce,
+    authData: { idToken: authToken, provider: 'okto' },
+  });
   expect(client.clientSWA).toBe(DEV_CLIENT_SWA);
   expect(client.paymaster).toBe(environments.local.paymaster);
   const sessionDataUserSignature = await signSessionAsUser({
@@ -191,6 +195,42 @@ describe('login end to end with companion-built bodies', () => {
   });
 });
 
+describe('a session is co-signed only for a completed login (F4)', () => {
+  test('one real login registers two sessions; a third is refused before Okto sees it', async () => {
+    const email = `twice-${randomUUID().slice(0, 8)}@example.com`;
+    secrets.add(email);
+    const { token } = await okto.sendEmailOtp(await signEmailSend({ email }));
+    const { otp } = await latestMessage(email);
+    const verified = await okto.verifyEmailOtp(await signEmailVerify({ email, token, otp }));
+    secrets.add(verified.auth_token);
+    const first = await registerSession(verified.auth_token);
+    const second = await registerSession(verified.auth_token);
+    expect(second.authenticated.userSWA).toBe(first.authenticated.userSWA);
+    const response = await fetch(`${companion.url}/v1/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        sessionPk: createSessionKey().publicKey,
+        nonce: randomUUID(),
+        authData: { idToken: verified.auth_token, provider: 'okto' },
+      }),
+    });
+    expect(response.status).toBe(409);
+    const { error } = await response.json();
+    expect(error).toMatchObject({ code: 'id_token_used', field: 'authData.idToken' });
+  });
+
+  test('without the id token of a login, nothing is co-signed', async () => {
+    const response = await fetch(`${companion.url}/v1/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sessionPk: createSessionKey().publicKey, nonce: randomUUID() }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'invalid_input', field: 'authData' } });
+  });
+});
+
 describe('the emulator rejects a companion-built body altered after signing', () => {
   async function rejection(call: () => Promise<unknown>): Promise<OktoApiError> {
     try {
@@ -239,7 +279,11 @@ describe('the emulator rejects a companion-built body altered after signing', ()
     const nonce = randomUUID();
     const client = await sign<{ paymasterData: `0x${string}`; sessionPkClientSignature: `0x${string}` }>(
       '/v1/session',
-      { sessionPk: sessionKey.publicKey, nonce },
+      {
+        sessionPk: sessionKey.publicKey,
+        nonce,
+        authData: { idToken: verified.auth_token, provider: 'okto' },
+      },
     );
     const sessionDataUserSignature = await signSessionAsUser({
       sessionPk: sessionKey.publicKey,
@@ -283,7 +327,7 @@ test('the log has one line per request and names no key, code, token, address or
     const entry = JSON.parse(line);
     expect(
       Object.keys(entry).every((key) =>
-        ['ts', 'route', 'method', 'status', 'ms', 'contact', 'ip', 'error'].includes(key),
+        ['ts', 'route', 'method', 'status', 'ms', 'contact', 'ip', 'user', 'error'].includes(key),
       ),
     ).toBe(true);
   }
