@@ -186,6 +186,8 @@ export function encodeJobParameters(call: IntentCall): Hex {
           },
         ],
       );
+    default:
+      throw new TypeError(`unknown intent ${JSON.stringify((call as { intent: unknown }).intent)}`);
   }
 }
 
