@@ -1,7 +1,5 @@
 import * as v from 'valibot';
 import type { Address, Hex } from 'viem';
-import { OktoApiError } from './errors.ts';
-import { type JsonAnswer, NoAnswerError, sendJson } from './http.ts';
 import type {
   EmailResendData,
   EmailSendData,
@@ -11,10 +9,12 @@ import type {
   WhatsAppSendData,
   WhatsAppVerifyData,
 } from './otp.ts';
+import { createOktoRequest, type OktoClientOptions } from './request.ts';
 import type { AuthenticateRequest } from './session.ts';
 
-// One typed HTTP client for every endpoint of the protocol. Every non-success outcome becomes an
-// `OktoApiError`; every success is checked against a schema before a caller sees it.
+// The typed HTTP client of the login protocol (okto-protocol.md). Every non-success outcome becomes an
+// `OktoApiError`; every success is checked against a schema before a caller sees it (request.ts).
+// The calls after login live beside it, in walletClient.ts, over the same request path.
 
 const hex = v.pipe(v.string(), v.regex(/^0x[0-9a-fA-F]*$/));
 
@@ -67,40 +67,7 @@ export const WalletSchema = v.object({
 });
 export type Wallet = v.InferOutput<typeof WalletSchema>;
 
-const ErrorEnvelopeSchema = v.object({
-  status: v.literal('error'),
-  error: v.object({
-    code: v.optional(v.number()),
-    errorCode: v.optional(v.string()),
-    message: v.optional(v.string()),
-    trace_id: v.optional(v.string()),
-    details: v.optional(v.unknown()),
-    data: v.optional(v.unknown()),
-  }),
-});
-
-/** One request and its outcome, as a debugging log would show it. Bodies are raw: redact before showing. */
-export type OktoExchange = {
-  method: 'GET' | 'POST';
-  url: string;
-  /** HTTP status, 0 when no response arrived. */
-  status: number;
-  durationMs: number;
-  traceId?: string;
-  requestBody?: unknown;
-  responseBody?: unknown;
-  error?: OktoApiError;
-};
-
-export type OktoClientOptions = {
-  /** The BFF base URL, e.g. `https://sandbox-api.okto.tech` or the emulator's URL. */
-  baseUrl: string;
-  fetch?: typeof fetch;
-  /** Per request, default 15 s. */
-  timeoutMs?: number;
-  /** Called after every request, successful or not (for logs and the DevTools panel). */
-  onExchange?: (exchange: OktoExchange) => void;
-};
+export type { OktoClientOptions, OktoExchange } from './request.ts';
 
 export type OktoClient = ReturnType<typeof createOktoClient>;
 
@@ -110,96 +77,8 @@ export type OktoClient = ReturnType<typeof createOktoClient>;
  * const okto = createOktoClient({ baseUrl: 'https://sandbox-api.okto.tech' });
  * const { token } = await okto.sendEmailOtp(await signOtpRequest(data, clientSigner));
  */
-export function createOktoClient({
-  baseUrl,
-  fetch: fetchFn = fetch,
-  timeoutMs = 15_000,
-  onExchange,
-}: OktoClientOptions) {
-  const base = baseUrl.replace(/\/+$/, '');
-
-  async function call<schema extends v.GenericSchema>(
-    method: 'GET' | 'POST',
-    path: string,
-    schema: schema,
-    { body, authToken }: { body?: unknown; authToken?: string } = {},
-  ): Promise<v.InferOutput<schema>> {
-    const url = `${base}${path}`;
-    const started = performance.now();
-    let status = 0;
-    let json: unknown;
-    const report = (error?: OktoApiError, traceId?: string) =>
-      onExchange?.({
-        method,
-        url,
-        status,
-        durationMs: performance.now() - started,
-        traceId: traceId ?? error?.traceId,
-        requestBody: body,
-        responseBody: json,
-        error,
-      });
-    try {
-      let answer: JsonAnswer;
-      try {
-        answer = await sendJson({
-          fetch: fetchFn,
-          method,
-          url,
-          body,
-          headers: authToken === undefined ? {} : { Authorization: `Bearer ${authToken}` },
-          timeoutMs,
-        });
-      } catch (cause) {
-        if (!(cause instanceof NoAnswerError)) throw cause;
-        throw new OktoApiError({ kind: cause.kind, status: 0, url, cause: cause.cause });
-      }
-      const { response, text } = answer;
-      status = response.status;
-      json = answer.json;
-      if (json === undefined)
-        throw new OktoApiError({
-          kind: response.ok ? 'invalid-response' : 'rejected',
-          status,
-          url,
-          details: response.ok ? 'the body is not JSON' : text.slice(0, 200) || undefined,
-          retryAfter: retryAfterSeconds(response),
-        });
-      const failure = v.safeParse(ErrorEnvelopeSchema, json);
-      if (!response.ok || failure.success) {
-        const e = failure.success ? failure.output.error : undefined;
-        const details = e?.details ?? e?.data;
-        throw new OktoApiError({
-          kind: response.ok ? 'status-error' : 'rejected',
-          status,
-          url,
-          errorCode: e?.errorCode ?? (e?.code === undefined ? undefined : String(e.code)),
-          details:
-            details === undefined
-              ? e?.message
-              : typeof details === 'string'
-                ? details
-                : JSON.stringify(details),
-          traceId: e?.trace_id,
-          retryAfter: retryAfterSeconds(response),
-        });
-      }
-      const envelope = v.safeParse(v.object({ status: v.literal('success'), data: schema }), json);
-      if (!envelope.success)
-        throw new OktoApiError({
-          kind: 'invalid-response',
-          status,
-          url,
-          details: v.summarize(envelope.issues),
-        });
-      const data = envelope.output.data as v.InferOutput<schema>;
-      report(undefined, traceIdOf(data));
-      return data;
-    } catch (error) {
-      if (error instanceof OktoApiError) report(error);
-      throw error;
-    }
-  }
+export function createOktoClient(options: OktoClientOptions) {
+  const { baseUrl: base, request: call } = createOktoRequest(options);
 
   return {
     baseUrl: base,
@@ -221,23 +100,11 @@ export function createOktoClient({
     /** Checks a Bearer auth token and answers whom it belongs to. */
     verifySession: (authToken: string) =>
       call('GET', '/api/oc/v1/verify-session', SessionInfoSchema, { authToken }) as Promise<SessionInfo>,
-    /** The user's wallets on every network. */
+    /**
+     * The user's wallets on every network, in Okto's wire keys (`caip_id`, …). The wallet client's
+     * `getWallets` answers the same camelCased.
+     */
     getWallets: (authToken: string) =>
       call('GET', '/api/oc/v1/wallets', v.array(WalletSchema), { authToken }),
   };
-}
-
-function retryAfterSeconds(response: Response): number | undefined {
-  const value = response.headers.get('retry-after');
-  if (value === null) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
-}
-
-function traceIdOf(data: unknown): string | undefined {
-  if (typeof data === 'object' && data !== null && 'trace_id' in data && typeof data.trace_id === 'string')
-    return data.trace_id;
-  return undefined;
 }

@@ -13,25 +13,52 @@ export type OktoEnvironmentConfig = {
   /** The BFF base URL; `undefined` for `local`, whose URL is the emulator's own. */
   baseUrl: string | undefined;
   paymaster: Address;
+  /** Okto's JobManager: the contract every intent's callData is addressed to (wallet spec §3.2). */
+  jobManager: Address;
+  /** The ERC-4337 EntryPoint on Okto's chain, hashed into every UserOp (wallet spec §3.5). */
+  entryPoint: Address;
+  /** Okto's own chain id, hashed into every UserOp whatever the target chain. */
   chainId: number;
+  /** `t` of the `/signMessage` setup the server rebuilds (wallet spec §4.2). */
+  signMessageThreshold: number;
   label: string;
 };
 
 const SANDBOX_PAYMASTER: Address = '0x74324fA6Fa67b833dfdea4C1b3A9898574d076e3';
+const SANDBOX_JOB_MANAGER: Address = '0x0543aD80b41C5f5956d34503668CDb965deCB617';
+const SANDBOX_ENTRY_POINT: Address = '0xCa5b1b0d3893b5152014fD5B519FF50f7C40f9da';
 
-/** Section 1 of the protocol: base URL, paymaster and chain id of each environment. */
+/**
+ * §1 of both specs: base URL, paymaster, JobManager, EntryPoint, chain id and signMessage `t` of each
+ * environment. `local` (the emulator) uses sandbox's values, so what works locally is byte for byte what
+ * sandbox receives.
+ */
 export const environments: Record<OktoEnvironment, OktoEnvironmentConfig> = {
-  local: { baseUrl: undefined, paymaster: SANDBOX_PAYMASTER, chainId: 1802466136, label: 'Local emulator' },
+  local: {
+    baseUrl: undefined,
+    paymaster: SANDBOX_PAYMASTER,
+    jobManager: SANDBOX_JOB_MANAGER,
+    entryPoint: SANDBOX_ENTRY_POINT,
+    chainId: 1802466136,
+    signMessageThreshold: 2,
+    label: 'Local emulator',
+  },
   sandbox: {
     baseUrl: 'https://sandbox-api.okto.tech',
     paymaster: SANDBOX_PAYMASTER,
+    jobManager: SANDBOX_JOB_MANAGER,
+    entryPoint: SANDBOX_ENTRY_POINT,
     chainId: 1802466136,
+    signMessageThreshold: 2,
     label: 'Okto sandbox',
   },
   production: {
     baseUrl: 'https://apigw.okto.tech',
     paymaster: '0xB0E2BD2EFb99F982F8cCB8e6737A572B3B0eCE11',
+    jobManager: '0x7F1E1e98Dde775Fae0d340D3E5D28004Db58A0d3',
+    entryPoint: '0x0b643Bcd21a72b10075F1938Ebebba6E077A1742',
     chainId: 8088,
+    signMessageThreshold: 2,
     label: 'Okto production',
   },
 };

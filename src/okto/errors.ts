@@ -103,3 +103,48 @@ export class AuthTokenError extends BaseError {
     this.reason = reason;
   }
 }
+
+/**
+ * Bytes that are not the callData of an Okto intent. `details` says what is wrong, phrased to follow
+ * "invalid callData: " (the emulator answers exactly that).
+ */
+export class IntentCallDataError extends BaseError {
+  override name = 'IntentCallDataError';
+  declare readonly details: string;
+
+  constructor(details: string, cause?: unknown) {
+    super('This callData is not an Okto intent.', { details, cause });
+  }
+}
+
+/**
+ * Parameters that do not fit the request (EIP-1474 `-32602`): an intent that breaks a rule of wallet
+ * spec §3.8, a transaction, message or typed data Okto cannot sign. The message names the parameter
+ * and the rule, for the developer of the dApp that sent it.
+ */
+export class InvalidParamsError extends BaseError {
+  override name = 'InvalidParamsError';
+  readonly code = -32602;
+  /** The parameter at fault as a path (`transactions[0].value`), when there is one. */
+  readonly field?: string;
+
+  constructor(shortMessage: string, options: { field?: string; cause?: unknown } = {}) {
+    super(shortMessage, { cause: options.cause });
+    this.field = options.field;
+  }
+}
+
+/** A request made for another account than the user's (EIP-1193 `4100`), e.g. a transaction's `from`. */
+export class AccountMismatchError extends BaseError {
+  override name = 'AccountMismatchError';
+  readonly code = 4100;
+}
+
+/** A `/signMessage` answer that carries no usable signature, or one for another transaction. */
+export class SignMessageResponseError extends BaseError {
+  override name = 'SignMessageResponseError';
+
+  constructor(details: string) {
+    super('Okto answered the signing request without a usable signature.', { details });
+  }
+}
