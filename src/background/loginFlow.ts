@@ -20,8 +20,9 @@ import {
 import { OktoApiError } from '../okto/errors.ts';
 import { buildAuthenticateRequest, signSessionAsUser } from '../okto/session.ts';
 import { createSessionKey } from '../okto/sessionKey.ts';
-import { privateKeySigner } from '../okto/signer.ts';
-import { createCompanionClient } from './companionClient.ts';
+import { privateKeySigner, type Signer } from '../okto/signer.ts';
+import { createOktoWalletClient, type OktoWalletClient } from '../okto/walletClient.ts';
+import { type CompanionClient, createCompanionClient } from './companionClient.ts';
 import { FlowError, toUserError } from './errors.ts';
 import type { KeyValueStore, StoreWrite } from './store.ts';
 import type { TokenAudience, TokenLedger } from './tokenLedger.ts';
@@ -91,6 +92,24 @@ export type LoginFlowDependencies = {
   ledger?: TokenLedger;
 };
 
+/** What the wallet uses of a signed-in session; see {@link LoginFlow.session}. */
+export type WalletSession = {
+  account: AccountView;
+  okto: OktoWalletClient;
+  companion: CompanionClient;
+  /** A fresh auth token (5 minutes) for one Okto call, as Okto's SDK makes one per request. */
+  authToken(): Promise<string>;
+  /** personal_sign by the session key. */
+  sign: Signer;
+};
+
+/** The session key's two uses, kept in memory while signed in. */
+type SessionSigner = { token: (expireAt: number) => Promise<string>; sign: Signer };
+
+function sessionSigner(privateKey: Hex, publicKey: Hex): SessionSigner {
+  return { token: createAuthTokenSigner(privateKey, publicKey), sign: privateKeySigner(privateKey) };
+}
+
 /** A freshly minted auth token for the signed-in session. */
 export type MintedAuthToken = { authToken: string; expiresAt: number; account: AccountView };
 
@@ -106,7 +125,7 @@ export class LoginFlow {
   #record: Promise<FlowRecord> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   /** See {@link LoginFlow.#tokenSigner}. */
-  #signer: { sessionPublicKey: string; sign: Promise<(expireAt: number) => Promise<string>> } | undefined;
+  #signer: { sessionPublicKey: string; sign: Promise<SessionSigner> } | undefined;
 
   constructor(deps: LoginFlowDependencies) {
     this.#deps = {
@@ -361,6 +380,37 @@ export class LoginFlow {
   }
 
   /**
+   * The signed-in session as the wallet needs it: the account, its Okto wallet API, its companion (for
+   * paymaster data), a fresh auth token per call, and personal_sign by the session key (UserOp hashes,
+   * signMessage proofs), which never leaves this worker.
+   * @throws {FlowError} when nobody is signed in.
+   */
+  async session(): Promise<WalletSession> {
+    const record = await this.#load();
+    if (record.step !== 'signedIn') throw new FlowError('signed_out', 'Log in to Okto first.');
+    const { account, target } = record;
+    return {
+      account,
+      okto: this.#walletClient(target),
+      companion: createCompanionClient({
+        baseUrl: target.companionUrl,
+        fetch: this.#deps.fetch,
+        timeoutMs: this.#deps.timeoutMs,
+        onExchange: this.#exchangeLogger('companion'),
+        environment: target.environment,
+        now: this.#deps.now,
+      }),
+      authToken: async () => (await this.mintAuthToken(300)).authToken,
+      sign: async (message) => {
+        const current = await this.account();
+        if (current?.sessionPublicKey !== account.sessionPublicKey)
+          throw new FlowError('signed_out', 'The session ended. Log in again.');
+        return (await this.#tokenSigner(account)).sign(message);
+      },
+    };
+  }
+
+  /**
    * Mints an Okto auth token with the session key, which never leaves this worker. With `audience`
    * (a site's origin, or `devtools`), the token leaves the extension: the ledger remembers until when
    * it works, before it is handed out.
@@ -393,10 +443,10 @@ export class LoginFlow {
   }
 
   async #mint(account: AccountView, ttlSeconds: number): Promise<MintedAuthToken> {
-    const sign = await this.#tokenSigner(account);
+    const signer = await this.#tokenSigner(account);
     const nowSeconds = Math.floor(this.#deps.now() / 1000);
     const expiresAt = Math.min(nowSeconds + ttlSeconds, account.sessionExpiry);
-    return { authToken: await sign(expiresAt), expiresAt, account };
+    return { authToken: await signer.token(expiresAt), expiresAt, account };
   }
 
   /**
@@ -407,13 +457,13 @@ export class LoginFlow {
    * than everything else of a token request.
    * @throws {SessionKeyUnusableError} when the key is missing or cannot be decrypted.
    */
-  #tokenSigner(account: AccountView): Promise<(expireAt: number) => Promise<string>> {
+  #tokenSigner(account: AccountView): Promise<SessionSigner> {
     const cached = this.#signer;
     if (cached?.sessionPublicKey === account.sessionPublicKey) return cached.sign;
     const sign = this.#deps.vault.open(SESSION_KEY).then(
       (sessionPrivateKey) => {
         if (!sessionPrivateKey) throw new SessionKeyUnusableError('missing');
-        return createAuthTokenSigner(sessionPrivateKey as Hex, account.sessionPublicKey);
+        return sessionSigner(sessionPrivateKey as Hex, account.sessionPublicKey);
       },
       (cause: unknown) => {
         throw new SessionKeyUnusableError('unreadable', cause);
@@ -494,6 +544,12 @@ export class LoginFlow {
       );
       // The key, the signed-in state and the id token's removal land in one transaction: a stop at
       // any point leaves either a registration to retry or a session with its key, never half of each.
+      // Okto's SDK reads the user's key ids right after /authenticate, and so do we: signMessage needs
+      // them. A failure fails the login (the session key is dropped, never sealed), as in the SDK.
+      const signer = sessionSigner(key.privateKey, key.publicKey);
+      const userKeys = await this.#walletClient(target).getUserKeys(
+        await signer.token(Math.floor(this.#deps.now() / 1000) + 300),
+      );
       const sealKey = await this.#deps.vault.sealing(SESSION_KEY, key.privateKey);
       await this.#save(
         {
@@ -509,14 +565,13 @@ export class LoginFlow {
             oktoBaseUrl: target.oktoBaseUrl,
             contact,
             signedInAt: this.#deps.now(),
+            ecdsaKeyId: userKeys.ecdsaKeyId,
+            ecdsaPublicKey: userKeys.ecdsaPublicKey,
           },
         },
         [sealKey, this.#deps.vault.removing(ID_TOKEN)],
       );
-      this.#signer = {
-        sessionPublicKey: key.publicKey,
-        sign: Promise.resolve(createAuthTokenSigner(key.privateKey, key.publicKey)),
-      };
+      this.#signer = { sessionPublicKey: key.publicKey, sign: Promise.resolve(signer) };
     } catch (error) {
       const userError = toUserError(error);
       if (userError.code === 'login_lost') await this.#save({ step: 'signedOut', notice: userError.message });
@@ -572,6 +627,16 @@ export class LoginFlow {
         onExchange: this.#exchangeLogger('companion'),
       }),
     };
+  }
+
+  /** Okto's wallet API (reads, UserOps, signMessage) for the session's target. */
+  #walletClient(target: FlowTarget): OktoWalletClient {
+    return createOktoWalletClient({
+      baseUrl: target.oktoBaseUrl,
+      fetch: this.#deps.fetch,
+      timeoutMs: this.#deps.timeoutMs,
+      onExchange: this.#exchangeLogger('okto'),
+    });
   }
 
   #exchangeLogger(service: 'okto' | 'companion') {

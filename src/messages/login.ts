@@ -34,6 +34,9 @@ export type AccountView = {
   signedInAt: number;
   /** Unix ms of the last successful verify-session, if any. */
   verifiedAt?: number;
+  /** The user's Okto signing key (`/user-keys`), read at login; older sessions read it when first needed. */
+  ecdsaKeyId?: string;
+  ecdsaPublicKey?: Hex;
 };
 
 /** Where the login is, for the popup to render. Times are unix milliseconds. */
