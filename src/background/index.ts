@@ -10,6 +10,7 @@ import {
   isDevtoolsRequest,
 } from '../messages/devtools.ts';
 import { LoginRequestSchema, type LoginView, type LoginViewChanged } from '../messages/login.ts';
+import { isWalletRequest, type WalletChanged } from '../messages/wallet.ts';
 import { createActivityLog } from './activityLog.ts';
 import { toUserError } from './errors.ts';
 import { LoginFlow } from './loginFlow.ts';
@@ -17,12 +18,16 @@ import { installProvider } from './provider/index.ts';
 import { idbStore } from './store.ts';
 import { createTokenLedger } from './tokenLedger.ts';
 import { createVault } from './vault.ts';
+import { createWallet } from './wallet/index.ts';
+import { toJobView } from './wallet/jobs.ts';
 
 // The service worker's wiring: one LoginFlow over IndexedDB, a message router for extension pages,
 // and alarms for verify-session and the session's end. Everything here must tolerate the worker being
 // stopped and started again at any moment: listeners are registered synchronously at the top level.
 
 const VERIFY_ALARM = 'okto/verify-session';
+/** Polls unfinished jobs across worker restarts (timers poll them while the worker lives). */
+const JOBS_ALARM = 'okto/jobs';
 const EXPIRY_ALARM = 'okto/session-expiry';
 /** A worker start checks the session with Okto unless it was checked this recently. */
 const VERIFY_ON_START_AFTER_MS = 10 * 60_000;
@@ -51,6 +56,21 @@ const flow = new LoginFlow({
       error: error && { message: error.shortMessage, code: error.errorCode },
     }),
 });
+
+/** The user's networks, balances, sends and jobs, through Okto. */
+const wallet = createWallet({ session: () => flow.session(), store });
+wallet.jobs.subscribe((job) => {
+  const message: WalletChanged = { type: 'wallet/changed', job: toJobView(job) };
+  browser.runtime.sendMessage(message).catch(() => {}); // no page open: nobody to tell
+  void scheduleJobsAlarm();
+});
+
+/** Keeps the jobs alarm while a job is unfinished, so a stopped worker comes back to poll it. */
+async function scheduleJobsAlarm(): Promise<void> {
+  if (await wallet.jobs.hasActive()) {
+    if (!(await browser.alarms.get(JOBS_ALARM))) browser.alarms.create(JOBS_ALARM, { periodInMinutes: 0.5 });
+  } else await browser.alarms.clear(JOBS_ALARM);
+}
 
 /** dApps' provider requests, site approvals and connected sites. */
 const provider = installProvider({ flow, activityLog, store, ledger });
@@ -205,6 +225,10 @@ const version = browser.runtime.getManifest().version;
 // unanswered; with webextension-polyfill, a Promise resolving to `undefined` would still answer it.
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
   if (isLoginMessage(message)) return handleLoginMessage(message, sender);
+  if (isWalletRequest(message))
+    return isExtensionPage(sender)
+      ? wallet.handleMessage(message)
+      : Promise.resolve({ ok: false, error: { code: 'forbidden', message: 'Not allowed.' } });
   if (isDevtoolsRequest(message)) return handleDevtoolsMessage(message, sender);
   const providerAnswer = provider.onMessage(
     message,
@@ -219,6 +243,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
 
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === VERIFY_ALARM || alarm.name === EXPIRY_ALARM) void flow.checkSession();
+  if (alarm.name === JOBS_ALARM) void wallet.jobs.resume().then(scheduleJobsAlarm);
 });
 
 // On every start: read what a dApp's first request needs (the session key is opened by resume), continue
@@ -227,6 +252,10 @@ ledger.warm();
 provider.permissions.list().catch(() => {});
 const ready = flow.resume().then(async (view) => {
   if (view.step !== 'signedIn') return;
+  void wallet.jobs
+    .resume()
+    .then(scheduleJobsAlarm)
+    .catch(() => {});
   await scheduleAlarms(view);
   if (Date.now() - (view.account.verifiedAt ?? view.account.signedInAt) > VERIFY_ON_START_AFTER_MS)
     await flow.checkSession();
