@@ -3,6 +3,7 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import manifest from './manifest.json' with { type: 'json' };
 import { assertNoDynamicImportInSW, swStaticImports } from './vite/plugins.ts';
+import { publicSuffixList } from './vite/publicSuffix.ts';
 
 export default defineConfig({
   plugins: [
@@ -10,6 +11,7 @@ export default defineConfig({
     preact(),
     crx({ manifest }),
     assertNoDynamicImportInSW(`/${manifest.background.service_worker}`),
+    publicSuffixList(),
   ],
   build: {
     target: 'chrome120',
