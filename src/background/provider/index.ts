@@ -74,6 +74,7 @@ export function installProvider({ flow, activityLog, store }: InstallProviderPar
     if (change.status) void approvals.tabChanged(tabId).catch(() => {});
   };
   const watchTabs = (watch: boolean) => {
+    if (watch === chrome.tabs.onUpdated.hasListener(tabUpdated)) return;
     if (watch) chrome.tabs.onUpdated.addListener(tabUpdated);
     else chrome.tabs.onUpdated.removeListener(tabUpdated);
   };
