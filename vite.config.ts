@@ -3,6 +3,7 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import manifest from './manifest.json' with { type: 'json' };
 import { assertNoDynamicImportInSW, swStaticImports } from './vite/plugins.ts';
+import { publicSuffixList } from './vite/publicSuffix.ts';
 import { releaseCompanionUrl, releaseManifest } from './vite/release.ts';
 
 // `vite build` is the development build (dist/, fixed id, loopback stack, test hooks); `vite build
@@ -16,6 +17,7 @@ export default defineConfig(({ mode }) => {
       preact(),
       crx({ manifest: companionUrl ? releaseManifest(manifest, companionUrl) : manifest }),
       assertNoDynamicImportInSW(`/${manifest.background.service_worker}`),
+      publicSuffixList(),
     ],
     define: {
       'import.meta.env.OKTO_COMPANION_URL': JSON.stringify(companionUrl ?? ''),

@@ -1,10 +1,9 @@
 import { render } from 'preact';
 import '../popup/popup.css';
 import './approval.css';
-import { Approval } from './Approval.tsx';
+import { ApprovalWindow } from './ApprovalWindow.tsx';
 
 const root = document.getElementById('root');
-const id = new URLSearchParams(location.search).get('id') ?? '';
 if (root)
   render(
     <div class="popup">
@@ -14,7 +13,7 @@ if (root)
         </span>
       </header>
       <main>
-        <Approval id={id} />
+        <ApprovalWindow />
       </main>
     </div>,
     root,

@@ -1,4 +1,6 @@
 import {
+  type BridgeNotice,
+  type BridgeProbe,
   isProviderEventFor,
   isRequestId,
   type PageMessage,
@@ -83,8 +85,18 @@ async function send(request: ProviderRequest): Promise<ProviderAnswer> {
   };
 }
 
-chrome.runtime.onMessage.addListener((message: unknown, sender, respond: (delivered: true) => void) => {
-  if (sender.id !== chrome.runtime.id || sender.tab || !isProviderEventFor(message, origin)) return;
+chrome.runtime.onMessage.addListener((message: unknown, sender, respond: (answer: unknown) => void) => {
+  if (sender.id !== chrome.runtime.id || sender.tab) return;
+  // Whether this document still exists, or (asked of a tab's top frame) which page embeds a frame.
+  if ((message as BridgeProbe | null)?.type === 'provider/probe') return void respond(origin);
+  if (!isProviderEventFor(message, origin)) return;
   post({ channel: RESPONSE_CHANNEL, event: message.event, data: message.data });
   respond(true); // tells the worker this document still listens
+});
+
+// A document that goes away (navigated, reloaded, closed) while requests wait tells the worker, which
+// ends their approvals at once; which document it is, the worker reads from Chrome, not from here.
+window.addEventListener('pagehide', (event) => {
+  if (event.isTrusted && inFlight > 0)
+    chrome.runtime.sendMessage({ type: 'provider/unload' } satisfies BridgeNotice).catch(() => {});
 });

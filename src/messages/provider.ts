@@ -222,15 +222,36 @@ export type DappSession = {
 
 // --- Extension pages (popup, approval window) -------------------------------------------------
 
-/** A site waiting for the user to approve it, as the popup and the approval window show it. */
-export type PendingApprovalView = {
-  id: string;
-  origin: string;
-  /** Unix ms. */
-  createdAt: number;
-  /** The user must log in first. */
-  needsLogin: boolean;
+/**
+ * What each kind of pending request carries for its view in the approval window, by kind. One view
+ * per kind (src/approval/): a new kind (a message to sign, typed data, a transaction, EIP-5792 calls)
+ * adds a line here and a view there; the queue, its limits and its bindings stay the same.
+ */
+export type PendingRequestPayloads = {
+  /** Connect the site: it then reads the wallet address and gets auth tokens without asking. */
+  connect: Record<string, never>;
 };
+export type PendingRequestKind = keyof PendingRequestPayloads;
+
+/** A top-level page embedding the frame that asked, as Chrome's bridge in that tab's top frame reported it. */
+export type EmbeddingView = { origin: string; site: string };
+
+/** A request waiting in the approval queue, as the approval window and the popup show it. */
+export type PendingRequestView<kind extends PendingRequestKind = PendingRequestKind> = {
+  [K in kind]: {
+    id: string;
+    kind: K;
+    /** The origin Chrome reported for the frame that asked. */
+    origin: string;
+    /** Its registrable domain (eTLD+1), or the host itself for an IP address or a public suffix. */
+    site: string;
+    /** The top-level pages embedding the frames that asked, when a cross-origin frame asked; else empty. */
+    embeddedIn: EmbeddingView[];
+    /** Unix ms. */
+    createdAt: number;
+    payload: PendingRequestPayloads[K];
+  };
+}[kind];
 
 /** An approved site, as the popup shows it. */
 export type ConnectedSiteView = {
@@ -245,6 +266,7 @@ const ApprovalIdSchema = v.pipe(v.string(), v.uuid());
 /** Requests extension pages send to the worker about dApp approvals and connected sites. */
 export const SitesRequestSchema = v.variant('type', [
   v.strictObject({ type: v.literal('provider/getApproval'), id: ApprovalIdSchema }),
+  /** The queue, oldest first: the approval window shows the first. */
   v.strictObject({ type: v.literal('provider/listPending') }),
   v.strictObject({ type: v.literal('provider/decide'), id: ApprovalIdSchema, approve: v.boolean() }),
   v.strictObject({ type: v.literal('sites/list') }),
@@ -256,13 +278,26 @@ export type SitesRequest = v.InferOutput<typeof SitesRequestSchema>;
 export type SitesAnswer =
   | {
       ok: true;
-      approval?: PendingApprovalView;
-      pending?: PendingApprovalView[];
+      approval?: PendingRequestView;
+      pending?: PendingRequestView[];
       sites?: ConnectedSiteView[];
       /** After `sites/revoke`: the site that was disconnected and until when its tokens still work. */
       revoked?: { origin: string; tokensValidUntil?: number };
     }
   | { ok: false; error: { code: string; message: string } };
+
+/**
+ * What the bridge tells the worker about its own document (the worker reads which document from
+ * Chrome's `sender`): `provider/unload` when it goes away with requests still waiting.
+ */
+export type BridgeNotice = { type: 'provider/unload' };
+
+/**
+ * What the worker asks a bridge: `provider/probe`, answered with the frame's origin (`window.origin`
+ * of the isolated world, which the page cannot change). Sent to one document to see whether it still
+ * exists, or to a tab's top frame to learn which page embeds a frame that asked.
+ */
+export type BridgeProbe = { type: 'provider/probe' };
 
 /** Broadcast to extension pages whenever pending approvals or connected sites change. */
 export type SitesChanged = { type: 'sites/changed' };

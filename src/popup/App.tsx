@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { LoginResponse, LoginView } from '../messages/login.ts';
+import type { PendingRequestView } from '../messages/provider.ts';
 import { Account } from './Account.tsx';
 import { onViewChanged, send } from './api.ts';
 import { CodeEntry, describeContact } from './CodeEntry.tsx';
-import { usePendingOrigin } from './pendingLogin.ts';
+import { describeRequest, isPendingLoginWindow, usePendingRequests } from './pendingLogin.ts';
 import { SignIn } from './SignIn.tsx';
 import { Alert, Button } from './ui.tsx';
 
@@ -12,7 +13,8 @@ import { Alert, Button } from './ui.tsx';
 export function App() {
   const [view, setView] = useState<LoginView>();
   const [loadError, setLoadError] = useState<string>();
-  const pendingOrigin = usePendingOrigin();
+  const pending = usePendingRequests();
+  const signedIn = view?.step === 'signedIn';
 
   useEffect(() => {
     const unsubscribe = onViewChanged(setView);
@@ -37,21 +39,37 @@ export function App() {
         <span class="brand">
           <img src="/icons/icon-32.png" alt="" width={20} height={20} /> Okto
         </span>
+        {pending.length > 0 && (
+          <span class="pending-count" data-testid="pending-count" title="Requests waiting for your approval">
+            {pending.length} waiting
+          </span>
+        )}
         <button type="button" class="btn btn-link" onClick={() => browser.runtime.openOptionsPage()}>
           Settings
         </button>
       </header>
       <main id="app">
-        {pendingOrigin && view?.step !== 'signedIn' && (
-          <p class="notice" role="status">
-            Log in to connect <strong>{pendingOrigin}</strong>. Closing this window cancels the request.
-          </p>
-        )}
+        {view && !signedIn && <PendingLoginNotice pending={pending} />}
         {loadError && <Alert>{loadError}</Alert>}
         {!view && !loadError && <p class="muted center">Loading…</p>}
         {view && <Step view={view} act={act} />}
       </main>
     </div>
+  );
+}
+
+/** Requests that wait for a login: what they are, and what closing the login window does to them. */
+function PendingLoginNotice({ pending }: { pending: PendingRequestView[] }) {
+  const [first] = pending;
+  if (!first) return null;
+  return (
+    <p class="notice" role="status">
+      {pending.length === 1
+        ? `Log in to ${describeRequest(first)}.`
+        : `Log in to answer ${pending.length} requests: ${pending.map(describeRequest).join(', ')}.`}
+      {isPendingLoginWindow() &&
+        ` Closing this window cancels ${pending.length === 1 ? 'the request' : 'them all'}.`}
+    </p>
   );
 }
 

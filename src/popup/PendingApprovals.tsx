@@ -1,25 +1,20 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { PendingApprovalView } from '../messages/provider.ts';
-import { onSitesChanged, sendSites } from './sitesApi.ts';
-import { Alert, Button } from './ui.tsx';
+import { useState } from 'preact/hooks';
+import { GuardedButton, useInputArming } from '../approval/GuardedButton.tsx';
+import { describeRequest, usePendingRequests } from './pendingLogin.ts';
+import { sendSites } from './sitesApi.ts';
+import { Alert } from './ui.tsx';
 
 /**
- * Sites waiting for approval, so that a user who opens the toolbar popup instead of the approval
- * window can answer here. Renders nothing when no site waits.
+ * Requests waiting in the approval queue, so that a user who opens the toolbar popup instead of the
+ * approval window can answer here. The buttons are guarded like the window's: they ignore clicks and
+ * keys for a moment after the popup opens, gains focus, or the list changes. Renders nothing when
+ * nothing waits.
  */
 export function PendingApprovals() {
-  const [pending, setPending] = useState<PendingApprovalView[]>([]);
+  const pending = usePendingRequests();
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    const load = () =>
-      sendSites({ type: 'provider/listPending' }).then((answer) => {
-        if (answer.ok) setPending((answer.pending ?? []).filter((p) => !p.needsLogin));
-      });
-    void load();
-    return onSitesChanged(load);
-  }, []);
+  const arming = useInputArming(pending.map((p) => p.id).join());
 
   async function decide(id: string, approve: boolean) {
     setBusy(id);
@@ -33,29 +28,37 @@ export function PendingApprovals() {
   return (
     <section class="card" aria-labelledby="pending-approvals">
       <h2 class="section-title" id="pending-approvals">
-        Waiting for your approval
+        Waiting for your approval ({pending.length})
       </h2>
       <ul class="list">
         {pending.map((p) => (
           <li key={p.id} class="pending">
-            <span class="site-origin">{p.origin}</span>
+            <span class="site">
+              <span class="site-origin">{p.site}</span>
+              <span class="muted site-date">
+                {describeRequest(p)}
+                {p.embeddedIn.length > 0 && `, inside ${p.embeddedIn.map((e) => e.site).join(', ')}`}
+              </span>
+            </span>
             <span class="actions">
-              <Button
+              <GuardedButton
+                arming={arming}
                 variant="secondary"
                 disabled={Boolean(busy)}
                 aria-label={`Reject ${p.origin}`}
                 onClick={() => decide(p.id, false)}
               >
                 Reject
-              </Button>
-              <Button
+              </GuardedButton>
+              <GuardedButton
+                arming={arming}
                 busy={busy === p.id}
                 disabled={Boolean(busy)}
                 aria-label={`Approve ${p.origin}`}
                 onClick={() => decide(p.id, true)}
               >
                 Approve
-              </Button>
+              </GuardedButton>
             </span>
           </li>
         ))}

@@ -1,18 +1,31 @@
 import { useEffect, useState } from 'preact/hooks';
-import { sendSites } from './sitesApi.ts';
+import type { PendingRequestView } from '../messages/provider.ts';
+import { onSitesChanged, sendSites } from './sitesApi.ts';
+
+/** The requests waiting in the approval queue, oldest first, kept current. */
+export function usePendingRequests(): PendingRequestView[] {
+  const [pending, setPending] = useState<PendingRequestView[]>([]);
+  useEffect(() => {
+    const load = () =>
+      sendSites({ type: 'provider/listPending' }).then((answer) => {
+        if (answer.ok) setPending(answer.pending ?? []);
+      });
+    void load();
+    return onSitesChanged(() => void load());
+  }, []);
+  return pending;
+}
 
 /**
- * The origin of the site waiting for this login, when the worker opened the popup in its own window
- * for a dApp request (`popup.html?pending=<id>`); after the login, the worker shows the approval there.
+ * Whether this popup is the window the worker opened because requests wait while nobody is logged in
+ * (`popup.html?pending=queue`); after the login, the worker shows the approval page there.
  */
-export function usePendingOrigin(): string | undefined {
-  const [origin, setOrigin] = useState<string>();
-  useEffect(() => {
-    const id = new URLSearchParams(location.search).get('pending');
-    if (!id) return;
-    sendSites({ type: 'provider/getApproval', id }).then((answer) => {
-      if (answer.ok && answer.approval) setOrigin(answer.approval.origin);
-    });
-  }, []);
-  return origin;
+export const isPendingLoginWindow = () => new URLSearchParams(location.search).has('pending');
+
+/** A request in a few words: `connect https://app.example`. */
+export function describeRequest(request: PendingRequestView): string {
+  switch (request.kind) {
+    case 'connect':
+      return `connect ${request.origin}`;
+  }
 }

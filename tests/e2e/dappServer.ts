@@ -5,7 +5,11 @@ import { type BrowserContext, expect, type Page } from '@playwright/test';
 // A plain web server for provider tests. 127.0.0.1:<port> and localhost:<port> are two origins
 // served by the same server, so a page on one embedding a frame from the other is a cross-origin frame.
 
-export type DappHost = '127.0.0.1' | 'localhost';
+/** A `*.test` name reaches the server only in a browser launched with {@link TEST_HOSTS_ARG}. */
+export type DappHost = '127.0.0.1' | 'localhost' | `${string}.test`;
+
+/** Chromium flag that resolves every `*.test` name to the server's address (the port stays the URL's). */
+export const TEST_HOSTS_ARG = '--host-resolver-rules=MAP *.test 127.0.0.1';
 
 export type DappServer = {
   /** `http://<host>:<port>`, the page's origin. */
@@ -27,13 +31,34 @@ const DAPP_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Test 
     window.okto && window.okto.on(name, (data) => window.events.push([name, data]));
 </script></head><body><h1>Test dApp</h1></body></html>`;
 
+/** The dApp page that asks to connect as soon as it loads; `window.outcome` is then its answer. */
+const ASK_PAGE = DAPP_PAGE.replace(
+  '</script></head>',
+  `  window.okto.request({ method: 'eth_requestAccounts' }).then(
+    (result) => (window.outcome = { result }),
+    (error) => (window.outcome = { error: { code: error.code, message: error.message } }),
+  );
+</script></head>`,
+);
+
+/** A page embedding every `src` in a frame; `hidden` makes them invisible 1×1 frames. */
+const framesPage = (sources: string[], hidden: boolean) =>
+  `<!doctype html><html><head><meta charset="utf-8"><title>Embedding page</title></head><body><h1>News</h1>${sources
+    .map(
+      (src) =>
+        `<iframe src="${src.replace(/"/g, '&quot;')}"${hidden ? ' width="1" height="1" style="border:0;opacity:0"' : ' width="320" height="120"'}></iframe>`,
+    )
+    .join('')}</body></html>`;
+
 /** A page embedding `src` in a frame; `sandbox` makes the frame's origin opaque ("null"). */
 const framePage = (src: string, sandbox = false) =>
   `<!doctype html><html><head><meta charset="utf-8"><title>Embedding page</title></head>
 <body><iframe id="frame"${sandbox ? ' sandbox="allow-scripts"' : ''} src="${src.replace(/"/g, '&quot;')}"></iframe></body></html>`;
 
 /**
- * Starts the server on a free port of 127.0.0.1 (localhost resolves to it too). `/isolated` serves the
+ * Starts the server on a free port of 127.0.0.1 (localhost resolves to it too, and so does any name a
+ * test maps there with Chromium's `--host-resolver-rules`). `/ask` asks to connect on load; `/frames`
+ * embeds every `src` (`hidden` for invisible frames). `/isolated` serves the
  * dApp page cross-origin isolated (COOP + COEP), where `performance.now()` has 5 µs resolution instead
  * of 100 µs: the benchmark times sub-millisecond round trips there.
  */
@@ -41,12 +66,13 @@ export async function startDappServer(): Promise<DappServer> {
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const src = url.searchParams.get('src') ?? '';
-    const body =
-      url.pathname === '/frame'
-        ? framePage(src)
-        : url.pathname === '/sandboxed'
-          ? framePage(src, true)
-          : DAPP_PAGE;
+    const pages: Record<string, () => string> = {
+      '/frame': () => framePage(src),
+      '/sandboxed': () => framePage(src, true),
+      '/frames': () => framesPage(url.searchParams.getAll('src'), url.searchParams.has('hidden')),
+      '/ask': () => ASK_PAGE,
+    };
+    const body = (pages[url.pathname] ?? (() => DAPP_PAGE))();
     response.writeHead(200, {
       'Content-Type': 'text/html; charset=utf-8',
       ...(url.pathname === '/isolated'
@@ -93,10 +119,13 @@ export function providerRequest(
   );
 }
 
+/** Whether `page` is the approval window (approval.html, or the popup's login while requests wait). */
+export const isApprovalWindow = (page: Page) => /\/(approval\.html|popup\.html\?pending=)/.test(page.url());
+
 /** The next approval window the worker opens (approval.html, or the popup's login for a pending request). */
 export async function nextApprovalWindow(context: BrowserContext): Promise<Page> {
   const page = await context.waitForEvent('page', {
-    predicate: (p) => /\/(approval|popup)\.html\?(id|pending)=/.test(p.url()),
+    predicate: isApprovalWindow,
     timeout: 15_000,
   });
   await page.waitForLoadState('domcontentloaded');

@@ -45,3 +45,31 @@ export async function stopServiceWorker(context: BrowserContext, extensionId: st
     await host.close();
   }
 }
+
+/**
+ * Stops the extension's worker like `stopServiceWorker` (swControl.ts), but waits for the `stopped`
+ * status to have been reported at any moment: with a dApp request in flight, the bridge re-sends it
+ * and Chrome starts the worker again within milliseconds, faster than a poll could see it stopped.
+ */
+export async function stopWorkerSeenStopped(context: BrowserContext, extensionId: string): Promise<void> {
+  const host = await context.newPage();
+  const cdp = await context.newCDPSession(host);
+  try {
+    type Version = { versionId: string; scriptURL: string; status: string; runningStatus: string };
+    const seen: Version[] = [];
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => seen.push(...(versions as Version[])));
+    await cdp.send('ServiceWorker.enable');
+    const ours = (v: Version) => v.scriptURL.startsWith(`chrome-extension://${extensionId}/`);
+    await expect.poll(() => seen.some((v) => ours(v) && v.runningStatus === 'running')).toBe(true);
+    const versionId = [...seen].reverse().find((v) => ours(v) && v.status === 'activated')?.versionId;
+    if (!versionId) throw new Error('no activated worker');
+    const from = seen.length;
+    await cdp.send('ServiceWorker.stopWorker', { versionId });
+    await expect
+      .poll(() => seen.slice(from).some((v) => v.versionId === versionId && v.runningStatus === 'stopped'))
+      .toBe(true);
+  } finally {
+    await cdp.detach().catch(() => {});
+    await host.close();
+  }
+}

@@ -8,6 +8,7 @@ import { createEventTargets } from './eventTargets.ts';
 import { createPermissions, type Permissions } from './permissions.ts';
 import { createRateLimiter } from './rateLimit.ts';
 import { createProviderRouter, type ProviderFlow } from './router.ts';
+import { createSiteResolver, PUBLIC_SUFFIX_FILE } from './site.ts';
 
 export type InstallProviderParameters = {
   flow: ProviderFlow;
@@ -47,7 +48,11 @@ export function installProvider({
   ledger,
 }: InstallProviderParameters): InstalledProvider {
   const sites = createPermissions({ store });
-  const approvals = createApprovals();
+  const approvals = createApprovals({
+    siteOf: createSiteResolver(() =>
+      fetch(chrome.runtime.getURL(PUBLIC_SUFFIX_FILE)).then((response) => response.text()),
+    ),
+  });
   const targets = createEventTargets();
   const router = createProviderRouter({
     flow,
@@ -65,11 +70,43 @@ export function installProvider({
     const message: SitesChanged = { type: 'sites/changed' };
     chrome.runtime.sendMessage(message).catch(() => {}); // no extension page open: nobody to tell
   };
+  /** The toolbar icon shows how many requests wait. */
+  const showCount = async () => {
+    const count = (await approvals.list()).length;
+    await chrome.action.setBadgeText({ text: count > 0 ? String(count) : '' });
+    return count;
+  };
+  // Tab updates wake the worker only while a request waits: the listener is added at the top level
+  // (so an update that woke a stopped worker is heard) and removed once the queue is empty.
+  const tabUpdated = (tabId: number, change: { status?: string }) => {
+    if (change.status) void approvals.tabChanged(tabId).catch(() => {});
+  };
+  const watchTabs = (watch: boolean) => {
+    if (watch === chrome.tabs.onUpdated.hasListener(tabUpdated)) return;
+    if (watch) chrome.tabs.onUpdated.addListener(tabUpdated);
+    else chrome.tabs.onUpdated.removeListener(tabUpdated);
+  };
+  const queueChanged = () =>
+    void showCount().then(
+      (count) => watchTabs(count > 0),
+      () => {},
+    );
+
   approvals.subscribe(broadcast);
+  approvals.subscribe(queueChanged);
   sites.subscribe(broadcast);
-  chrome.windows.onRemoved.addListener((windowId) => void approvals.windowClosed(windowId));
-  chrome.tabs.onRemoved.addListener((tabId) => void targets.forgetTab(tabId).catch(() => {}));
-  void approvals.restore().catch(() => {});
+  void chrome.action.setBadgeBackgroundColor({ color: '#5b4cf0' }).catch(() => {});
+  chrome.windows.onRemoved.addListener((windowId) => void approvals.windowClosed(windowId).catch(() => {}));
+  chrome.tabs.onRemoved.addListener((tabId) => {
+    void targets.forgetTab(tabId).catch(() => {});
+    void approvals.tabRemoved(tabId).catch(() => {});
+  });
+  chrome.tabs.onReplaced.addListener((_added, removed) => void approvals.tabRemoved(removed).catch(() => {}));
+  watchTabs(true);
+  void approvals
+    .restore()
+    .catch(() => {})
+    .then(queueChanged);
 
   return {
     onMessage(message, sender, fromExtensionPage) {
@@ -81,6 +118,11 @@ export function installProvider({
           : router.handleRequest(message, sender);
       if (typeof type !== 'string' || !/^(provider|sites)\//.test(type)) return undefined;
       if (type === 'provider/event' || type === 'sites/changed') return undefined; // our own broadcasts
+      if (type === 'provider/unload' && !fromExtensionPage)
+        return approvals.documentGone(sender).then(
+          () => ({ ok: true }),
+          () => ({ ok: true }),
+        );
       return fromExtensionPage ? router.handlePageRequest(message) : Promise.resolve(FORBIDDEN);
     },
     viewChanged(view) {

@@ -98,12 +98,18 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
   const now = deps.now ?? Date.now;
 
   /** The account, once `origin` is approved and someone is logged in; asks the user for what is missing. */
-  async function connect(origin: string): Promise<AccountView> {
+  async function connect(origin: string, sender: chrome.runtime.MessageSender): Promise<AccountView> {
     // A login, then the approval of the site, then the check passes: three rounds at most.
     for (let round = 0; round < 3; round++) {
       const account = await flow.account();
       if (account && (await permissions.isConnected(origin))) return account;
-      const approved = await approvals.request(origin, { needsLogin: !account });
+      const approved = await approvals.request({
+        kind: 'connect',
+        origin,
+        sender,
+        payload: {},
+        needsLogin: !account,
+      });
       if (!approved) throw userRejected();
     }
     throw userRejected('The request could not be approved. Try again.');
@@ -121,7 +127,12 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
     return parsed.output as v.InferOutput<schema>;
   }
 
-  async function dispatch(origin: string, method: string, params: unknown): Promise<unknown> {
+  async function dispatch(
+    origin: string,
+    sender: chrome.runtime.MessageSender,
+    method: string,
+    params: unknown,
+  ): Promise<unknown> {
     switch (method) {
       case 'okto_ping':
         return 'pong';
@@ -134,10 +145,10 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
         return account ? [account.userSWA] : [];
       }
       case 'eth_requestAccounts':
-        return [(await connect(origin)).userSWA];
+        return [(await connect(origin, sender)).userSWA];
       case 'okto_requestAuthToken': {
         const [options] = parse(RequestAuthTokenParamsSchema, params, method) ?? [];
-        await connect(origin);
+        await connect(origin, sender);
         const ttl = options?.ttlSeconds ?? DEFAULT_DAPP_TOKEN_TTL_SECONDS;
         const { authToken, expiresAt, account } = await flow.mintAuthToken(ttl, origin);
         return {
@@ -160,7 +171,7 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
         return permissionsOf(origin, await permissions.get(origin), await flow.account());
       case 'wallet_requestPermissions': {
         parse(PermissionsParamsSchema, params, method);
-        const account = await connect(origin);
+        const account = await connect(origin, sender);
         return permissionsOf(origin, await permissions.get(origin), account);
       }
       case 'wallet_revokePermissions':
@@ -198,7 +209,7 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
           ProviderErrorCode.limitExceeded,
           'Too many requests from this site. Wait a moment, then try again.',
         );
-      answer = { result: await dispatch(origin, method, params) };
+      answer = { result: await dispatch(origin, sender, method, params) };
     } catch (error) {
       answer = { error: toRpcError(error) };
     }
@@ -235,14 +246,29 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
       case 'provider/listPending':
         return { ok: true, pending: await approvals.list() };
       case 'provider/decide': {
-        const pending = await approvals.get(request.id);
+        // Approving checks again that a page that asked still exists: one navigated away must not be
+        // granted under the origin it had when it asked.
+        const pending = request.approve
+          ? await approvals.confirm(request.id)
+          : await approvals.get(request.id);
         if (!pending)
-          return { ok: false, error: { code: 'not_pending', message: 'This request is no longer waiting.' } };
+          return {
+            ok: false,
+            error: {
+              code: 'not_pending',
+              message:
+                'This request is no longer waiting: it was answered, or the page that asked was closed, reloaded or left.',
+            },
+          };
         if (request.approve) {
           const account = await flow.account();
           if (!account) return { ok: false, error: { code: 'signed_out', message: 'Log in to Okto first.' } };
-          await permissions.claimFor(account.userSWA); // the approval is this user's
-          await permissions.grant(pending.origin);
+          switch (pending.kind) {
+            case 'connect':
+              await permissions.claimFor(account.userSWA); // the approval is this user's
+              await permissions.grant(pending.origin);
+              break;
+          }
         }
         await approvals.decide(request.id, request.approve);
         return { ok: true };
@@ -298,7 +324,13 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
         }
       }),
     );
-    if (account) await approvals.loggedIn((origin) => permissions.isConnected(origin));
+    if (account)
+      await approvals.loggedIn(async (pending) => {
+        switch (pending.kind) {
+          case 'connect':
+            return permissions.isConnected(pending.origin);
+        }
+      });
     else await approvals.loggedOut();
   }
 
