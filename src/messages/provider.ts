@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { Address } from 'viem';
+import type { Address, Hex } from 'viem';
 import type { OktoEnvironment } from '../okto/environments.ts';
 
 // The contract of the dApp provider, in three hops:
@@ -230,6 +230,46 @@ export type DappSession = {
 export type PendingRequestPayloads = {
   /** Connect the site: it then reads the wallet address and gets auth tokens without asking. */
   connect: Record<string, never>;
+  /** `personal_sign`: Okto signs `text` (EIP-191) with the user's key. */
+  message: { chain: ChainSummary; account: Address; text: string };
+  /** `eth_signTypedData_v4`: Okto signs the typed data (EIP-712) with the user's key. */
+  typedData: {
+    chain: ChainSummary;
+    account: Address;
+    primaryType: string;
+    /** The domain and the message as the site sent them (after validation). */
+    domain: Record<string, unknown>;
+    message: Record<string, unknown>;
+    /** The types, to show each field with its type. */
+    types: Record<string, { name: string; type: string }[]>;
+  };
+  /** `eth_sendTransaction`: one call, sent as an Okto RAW_TRANSACTION. */
+  transaction: { chain: ChainSummary; call: CallSummary };
+  /** `wallet_sendCalls` (EIP-5792): every call in one RAW_TRANSACTION, so they succeed or fail together. */
+  calls: { chain: ChainSummary; calls: CallSummary[] };
+};
+
+/** The network a signing or sending request is for, with what its view needs to show amounts. */
+export type ChainSummary = {
+  caip2Id: string;
+  chainId: number;
+  label: string;
+  logo: string;
+  /** Okto pays the gas on this network. */
+  sponsored: boolean;
+  nativeSymbol: string;
+  nativeDecimals: number;
+  /** Tokens Okto lists on this network, so that a token call can be shown in its units. */
+  tokens: { address: Address; symbol: string; decimals: number }[];
+};
+
+/** One call a transaction makes, raw: the approval window decodes the common ones for the user. */
+export type CallSummary = {
+  from: Address;
+  to: Address;
+  /** In wei, decimal. */
+  value: string;
+  data: Hex;
 };
 export type PendingRequestKind = keyof PendingRequestPayloads;
 

@@ -27,5 +27,12 @@ export function describeRequest(request: PendingRequestView): string {
   switch (request.kind) {
     case 'connect':
       return `connect ${request.origin}`;
+    case 'message':
+    case 'typedData':
+      return `sign a message for ${request.origin}`;
+    case 'transaction':
+      return `send a transaction for ${request.origin}`;
+    case 'calls':
+      return `send ${request.payload.calls.length} calls for ${request.origin}`;
   }
 }

@@ -325,13 +325,16 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
       }),
     );
     if (account)
-      await approvals.loggedIn(async (pending) => {
-        switch (pending.kind) {
-          case 'connect':
-            return permissions.isConnected(pending.origin);
-        }
-      });
-    else await approvals.loggedOut();
+      // A connection approved meanwhile is done; signing and sending requests still need the user.
+      await approvals.loggedIn(async (pending) =>
+        pending.kind === 'connect' ? permissions.isConnected(pending.origin) : false,
+      );
+    else {
+      // What a site asked the previous account to sign or send is not for whoever logs in next.
+      for (const pending of await approvals.list())
+        if (pending.kind !== 'connect') await approvals.decide(pending.id, false);
+      await approvals.loggedOut();
+    }
   }
 
   // A revoked site hears that it has no account any more.
