@@ -299,6 +299,8 @@ export type ConnectedSiteView = {
   approvedAt: number;
   /** Unix seconds until which tokens the site already has stay valid at Okto; absent if none does. */
   tokensValidUntil?: number;
+  /** The network the site is on (its `eth_chainId`), when the wallet knows the user's networks. */
+  network?: { caip2Id: string; chainId: number; label: string; logo: string };
 };
 
 const ApprovalIdSchema = v.pipe(v.string(), v.uuid());
