@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAddressInput } from './address.ts';
+import { checkAddressInput, recipientWarnings } from './address.ts';
 
 const CHECKSUMMED = '0x88beE8eb691FFAFB192BAC4D1E7042e1b44c3eF2';
 
@@ -44,5 +44,37 @@ describe('checkAddressInput', () => {
     expect(checkAddressInput(`${CHECKSUMMED.slice(0, -1)}g`)).toMatchObject({
       error: expect.stringMatching(/a–f/),
     });
+  });
+});
+
+describe('recipientWarnings', () => {
+  const tokens = [
+    { address: '', symbol: 'ETH' },
+    { address: '0xbcD7fB6CeB53dD7529a391fd0c00F716a68242DC', symbol: 'OTUSD' },
+  ];
+  const base = { address: CHECKSUMMED, networkLabel: 'Base Sepolia', tokens };
+
+  it('says nothing about an ordinary address', () => {
+    expect(recipientWarnings({ ...base, facts: { isOwn: false, isContract: false } })).toEqual([]);
+    expect(recipientWarnings(base)).toEqual([]);
+  });
+
+  it('warns about the user’s own wallet', () => {
+    expect(recipientWarnings({ ...base, facts: { isOwn: true, isContract: false } })).toEqual([
+      { level: 'caution', text: 'This is your own wallet on Base Sepolia: the funds would stay with you.' },
+    ]);
+  });
+
+  it('warns loudly about a contract, and names a token’s own contract', () => {
+    expect(recipientWarnings({ ...base, facts: { isOwn: false, isContract: true } })).toEqual([
+      { level: 'danger', text: expect.stringMatching(/^This address is a contract on Base Sepolia/) },
+    ]);
+    expect(
+      recipientWarnings({
+        ...base,
+        address: tokens[1]?.address.toLowerCase() ?? '',
+        facts: { isOwn: false, isContract: true },
+      }),
+    ).toEqual([{ level: 'danger', text: expect.stringMatching(/^This is the OTUSD token’s own contract/) }]);
   });
 });
