@@ -73,7 +73,7 @@ async function scheduleJobsAlarm(): Promise<void> {
 }
 
 /** dApps' provider requests, site approvals and connected sites. */
-const provider = installProvider({ flow, activityLog, store, ledger });
+const provider = installProvider({ flow, activityLog, store, ledger, wallet });
 
 function viewChanged(view: LoginView): void {
   provider.viewChanged(view);

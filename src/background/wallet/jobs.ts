@@ -45,6 +45,8 @@ export type NewJob = {
   caip2Id: string;
   call: IntentCall;
   title: string;
+  /** EIP-5792: the batch id the site knows this job by (its own, or the job's id). */
+  callsId?: string;
 };
 
 /** A job as the store holds it. */
@@ -94,6 +96,13 @@ export function toJobView(job: JobRecord): JobView {
 export type Jobs = {
   /** Records an approved job and starts it; answers the record as first stored. */
   start(input: NewJob): Promise<JobRecord>;
+  /**
+   * {@link start}, unless a job of the same `requestKey` exists: then that one. Two approvals of one
+   * request (a re-send that joined it) therefore start one job.
+   */
+  startOnce(input: NewJob & { requestKey: string }): Promise<JobRecord>;
+  /** The batch a site knows by `callsId` (EIP-5792), if it is that site's. */
+  findByCallsId(origin: string, callsId: string): Promise<JobRecord | undefined>;
   get(id: string): Promise<JobRecord | undefined>;
   /** The job a dApp request started, if any (a bridge re-send after a worker restart). */
   findByRequestKey(requestKey: string): Promise<JobRecord | undefined>;
@@ -374,6 +383,18 @@ export function createJobs({
       );
       void drive(job.id);
       return job;
+    },
+    startOnce(input) {
+      return exclusive(`request:${input.requestKey}`, async () => {
+        return (await self.findByRequestKey(input.requestKey)) ?? self.start(input);
+      });
+    },
+    async findByCallsId(origin, callsId) {
+      for (const id of await readIndex()) {
+        const job = await get(id);
+        if (job?.origin === origin && job.callsId === callsId) return job;
+      }
+      return undefined;
     },
     get,
     async findByRequestKey(requestKey) {
