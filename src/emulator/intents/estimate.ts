@@ -42,9 +42,9 @@ const EstimateBodySchema = v.object({
   feePayerAddress: v.optional(v.pipe(text, v.regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte 0x address'))),
   gasDetails: v.object({ maxFeePerGas: quantity, maxPriorityFeePerGas: quantity }, 'must be an object'),
   paymasterData: v.pipe(text, v.regex(/^0x(?:[0-9a-fA-F]{2})*$/, 'must be 0x-hex bytes')),
-  details: v.pipe(
-    v.record(v.string(), v.unknown(), 'must be an object'),
-    v.check((value) => !Array.isArray(value), 'must be an object'),
+  details: v.custom<Record<string, unknown>>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    'must be an object',
   ),
 });
 
