@@ -473,6 +473,8 @@ describe('malformed bodies', () => {
       const answer = await execute(body);
       expect(answer.status).toBe(400);
     }
+    const deep = await execute(`{"extra":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+    expect400(deep, /is required$|is not an accepted field$/);
     const huge = await execute({ ...userOp, callData: `0x${'00'.repeat(40_000)}` });
     expect(huge.status).toBe(413);
     await expectNoOrder(jobId);

@@ -262,6 +262,9 @@ describe('POST /signMessage', () => {
       ],
     ];
     for (const [input, details] of cases) expect400(await signMessage(input), details);
+    // A document nested deeper than any recursion could follow.
+    const deep = `{"types":{},"primaryType":"A","domain":{},"message":{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`;
+    expect400(await signMessage(await signBody(alice, 'EIP712', deep)), /^invalid typed data: /);
   });
 });
 
@@ -531,6 +534,13 @@ describe('/estimate', () => {
       await alice.token(),
     );
     expect(tooBig.status).toBe(413);
+    // Unknown keys are not echoed, however deep.
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const extra = await estimate(JSON.stringify({ ...good, details }).replace(/}}$/, `,"extra":${deep}}}`));
+    expect(extra.status, extra.text).toBe(200);
+    expect((extra.json as { data: { callData: { payload: unknown } } }).data.callData.payload).toEqual(
+      details,
+    );
     const unauthenticated = await postAs(undefined, stack, '/api/oc/v1/estimate', good);
     expect(unauthenticated.status).toBe(401);
   });

@@ -154,7 +154,7 @@ function estimateData(p: {
       gsn: { isPossible: false, isRequired: false, requiredNetworks: [], tokens: [] },
       intentType: request.type,
       jobId: request.jobId,
-      payload: request.details,
+      payload: payloadOf(call),
       policies: policy,
       userSWA: user.userSWA,
     },
@@ -196,6 +196,28 @@ function estimateData(p: {
       paymasterData: request.paymasterData.toLowerCase(),
     },
   };
+}
+
+/**
+ * `details` as Okto reads it back (§7.3 `payload`): the intent's fields, amounts as decimal strings, and
+ * nothing else, so an unknown extra key is not echoed.
+ */
+function payloadOf(call: IntentCall): Record<string, unknown> {
+  switch (call.intent) {
+    case 'TOKEN_TRANSFER':
+    case 'NFT_TRANSFER':
+      return { ...call.params, amount: call.params.amount.toString() };
+    case 'RAW_TRANSACTION':
+      return {
+        caip2Id: call.params.caip2Id,
+        transactions: call.params.transactions.map(({ data, from, to, value }) => ({
+          data,
+          from,
+          to,
+          value,
+        })),
+      };
+  }
 }
 
 const amountText = (value: unknown, field: string): bigint | string => {

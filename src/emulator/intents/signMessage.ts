@@ -144,7 +144,7 @@ function hashTypedDataText(text: string): { digest: Hex } | { why: string } {
     if (typeof record[key] !== 'object' || record[key] === null || Array.isArray(record[key]))
       return { why: `${key} must be an object` };
   if (typeof record.primaryType !== 'string') return { why: 'primaryType must be a string' };
-  const unsafe = findUnsafeNumber(value, '');
+  const unsafe = findUnsafeNumber(value);
   if (unsafe !== undefined)
     return { why: `${unsafe} is a number beyond the safe-integer range: send it as a string` };
   try {
@@ -158,13 +158,15 @@ function hashTypedDataText(text: string): { digest: Hex } | { why: string } {
   }
 }
 
-function findUnsafeNumber(value: unknown, path: string): string | undefined {
-  if (typeof value === 'number')
-    return Number.isSafeInteger(value) || !Number.isInteger(value) ? undefined : path;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const found = findUnsafeNumber(item, path ? `${path}.${key}` : key);
-    if (found !== undefined) return found;
+/** The path of the first integer beyond ±2^53 − 1, walking iteratively (a deep document cannot overflow the stack). */
+function findUnsafeNumber(root: unknown): string | undefined {
+  const pending: [unknown, string][] = [[root, '']];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [value, path] = next;
+    if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) return path;
+    if (typeof value !== 'object' || value === null) continue;
+    for (const [key, item] of Object.entries(value).reverse())
+      pending.push([item, path ? `${path}.${key}` : key]);
   }
   return undefined;
 }
