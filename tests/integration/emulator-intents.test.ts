@@ -360,6 +360,27 @@ describe('orders that fail', () => {
     });
 });
 
+describe('POST /__emulator/orders/fail-next', () => {
+  it('refuses anything but one of the three statuses, naming the problem', async () => {
+    const cases: [unknown, string][] = [
+      [{ status: 'SUCCESSFUL' }, 'status must be one of BUNDLER_DISCARDED, EXPIRED, FAILED'],
+      [{ status: 1 }, 'status must be one of BUNDLER_DISCARDED, EXPIRED, FAILED'],
+      [{}, 'status is required'],
+      [{ status: 'FAILED', extra: true }, 'extra is not an accepted field'],
+      [['FAILED'], 'the body must be a JSON object'],
+      ['{', 'the body is not valid JSON'],
+    ];
+    for (const [body, details] of cases) {
+      const answer = await postAs(undefined, stack, '/__emulator/orders/fail-next', body);
+      expect(answer.status, answer.text).toBe(400);
+      expect(answer.json).toMatchObject({ status: 'error', error: { code: 400, details } });
+    }
+    // Nothing was armed: the next order runs.
+    const { jobId } = await sendIntent(alice, raw([{ to: STRANGER, value: 1n }]));
+    expect((await waitForOrder(alice, jobId)).status).toBe('SUCCESSFUL');
+  });
+});
+
 describe('GET /orders', () => {
   it('answers the caller’s orders newest first, filtered and paged, with count = all matches', async () => {
     const carol = await logIn(stack);
@@ -560,5 +581,25 @@ describe('the inbox page’s Activity view', () => {
       userSWA: alice.userSWA,
     });
     expect(listed[0].downstreamTransactionHash).toHaveLength(1);
+  });
+});
+
+describe('an emulator without chains', () => {
+  it('accepts a valid UserOp and fails the order, saying there is no chain', async () => {
+    const bare = await startLocalStack({ chains: false, relaxedLimits: true });
+    try {
+      const user = await logIn(bare);
+      const { jobId } = await sendIntent(user, {
+        intent: 'TOKEN_TRANSFER',
+        params: { caip2Id: BASE, recipientWalletAddress: STRANGER, tokenAddress: '', amount: 1n },
+      });
+      expect(await waitForOrder(user, jobId)).toMatchObject({
+        status: 'FAILED',
+        reason: `no local chain for ${BASE}: the emulator runs without chains`,
+        downstreamTransactionHash: [],
+      });
+    } finally {
+      await bare.close();
+    }
   });
 });
