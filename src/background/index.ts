@@ -60,6 +60,31 @@ const flow = new LoginFlow({
 /** The user's networks, balances, sends and jobs, through Okto. */
 const wallet = createWallet({ session: () => flow.session(), store });
 wallet.jobs.subscribe((job) => {
+  activityLog.record({
+    kind: 'job',
+    method: `job ${job.state}`,
+    ...(job.origin ? { origin: job.origin } : {}),
+    durationMs: 0,
+    request: {
+      id: job.id,
+      kind: job.kind,
+      title: job.title,
+      caip2Id: job.caip2Id,
+      intent: job.call.intent,
+      nonce: job.nonce,
+      callData: job.signedUserOp?.callData,
+    },
+    response: {
+      state: job.state,
+      status: job.status,
+      outcome: job.outcome,
+      oktoJobId: job.oktoJobId,
+      userOpHash: job.userOpHash,
+      paymasterValidUntil: job.paymasterValidUntil,
+      transactionHashes: job.transactionHashes,
+      reason: job.reason,
+    },
+  });
   const message: WalletChanged = { type: 'wallet/changed', job: toJobView(job) };
   browser.runtime.sendMessage(message).catch(() => {}); // no page open: nobody to tell
   void scheduleJobsAlarm();
