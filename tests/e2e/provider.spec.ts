@@ -85,7 +85,11 @@ test('a site approved once gets fresh tokens without a prompt, and they work at 
     result: { userSWA, clientSWA: token.clientSWA, environment: 'local' },
   });
   expect(prompted).toBe(false);
-  expect((await providerRequest(dapp, 'okto_requestAuthToken', [{ ttlSeconds: 9999 }])).error?.code).toBe(
+  // A longer lifetime than 15 minutes is clamped, and expiresAt says so.
+  const clamped = (await providerRequest(dapp, 'okto_requestAuthToken', [{ ttlSeconds: 9999 }]))
+    .result as Token;
+  expect(clamped.expiresAt - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(900);
+  expect((await providerRequest(dapp, 'okto_requestAuthToken', [{ ttlSeconds: 0 }])).error?.code).toBe(
     -32602,
   );
   expect(await pageEvents(dapp)).toEqual([]);
