@@ -3,6 +3,7 @@ import { environments } from '../../src/okto/environments.ts';
 import { answerApproval, nextApprovalWindow, pageEvents, providerRequest, serveDapp } from './dappServer.ts';
 import { screenshotPath } from './fixtures.ts';
 import { expect, signInWithEmail, test } from './stack.ts';
+import { walletAddress } from './walletHelpers.ts';
 
 const server = serveDapp(test);
 
@@ -79,8 +80,11 @@ test('a site approved once gets fresh tokens without a prompt, and they work at 
   const left = second.expiresAt - Math.floor(Date.now() / 1000);
   expect(left).toBeGreaterThan(250);
   expect(left).toBeLessThanOrEqual(300);
-  expect(await providerRequest(dapp, 'eth_requestAccounts')).toEqual({ result: [userSWA] });
-  expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [userSWA] });
+  // dApps see the user's wallet on the site's network, not the smart-wallet address Okto's session names.
+  const address = await walletAddress(serviceWorker, stack);
+  expect(address).not.toBe(userSWA);
+  expect(await providerRequest(dapp, 'eth_requestAccounts')).toEqual({ result: [address] });
+  expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [address] });
   expect(await providerRequest(dapp, 'okto_getSession')).toMatchObject({
     result: { userSWA, clientSWA: token.clientSWA, environment: 'local' },
   });
