@@ -23,6 +23,7 @@ import { createClientRegistry, DEV_CLIENT, type EmulatorClient } from './clients
 import { createEmulatorClock, type EmulatorClock } from './clock.ts';
 import { type Contact, parseEmailContact, parseWhatsAppContact } from './contact.ts';
 import { createFaucetRoutes } from './faucet.ts';
+import { createIdentity } from './identity/routes.ts';
 import { createIdTokens } from './idTokens.ts';
 import { renderInboxPage } from './inboxPage.ts';
 import { isAllowedHost } from './loopbackHost.ts';
@@ -68,6 +69,13 @@ export type CreateEmulatorAppOptions = {
   chains?: LocalChains;
   /** Secret of the users' Okto keys (§4.4 of the wallet protocol); default {@link DEFAULT_EMULATOR_SECRET}. */
   emulatorSecret?: string;
+  /**
+   * The emulator's own origin, as clients reach it: the issuers of its Google- and Apple-like stand-ins are
+   * under it (okto-social-login.md §5). Default `http://127.0.0.1:8790`; `startEmulator` passes its URL.
+   */
+  origin?: string;
+  /** Also trust the real Google, Apple and X at `/authenticate` (sandbox-like use). Default false. */
+  realProviders?: boolean;
 };
 
 /**
@@ -89,6 +97,8 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
     allowRemote = false,
     chains,
     emulatorSecret = DEFAULT_EMULATOR_SECRET,
+    origin = 'http://127.0.0.1:8790',
+    realProviders = false,
   } = options;
   const clients = createClientRegistry(clientList);
   const challenges = createOtpChallenges({ clock, randomBytes });
@@ -104,6 +114,7 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
   const oktoKeys = createOktoKeyring(emulatorSecret);
   const activity = createActivityLog();
   if (chains) recordDeposits(chains.transfers, activity);
+  const identity = createIdentity({ origin, clock, randomBytes, realProviders, log });
 
   const app = new Hono();
 
@@ -281,6 +292,8 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
       sessions,
       clock,
       paymaster: environments.local.paymaster,
+      verifyProviderToken: identity.verifyProviderToken,
+      reportRefusal: identity.reportRefusal,
     });
     return send(c, result.ok ? answerSuccess(result.answer) : answerAuthenticateFailed(result.check));
   });
@@ -312,6 +325,8 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
     createReadRoutes({ authenticate: findSession, catalog, chains, activity, oktoKeys, newTraceId }),
   );
   app.route('/', createFaucetRoutes({ chains, catalog, activity, clock, newTraceId }));
+  // okto-social-login.md §5: the Google, Apple and X stand-ins, the client_jwt app, POST /__emulator/idp.
+  app.route('/', identity.routes);
 
   // Developer tools.
   app.get('/__emulator/health', (c) => c.json({ ok: true }));
@@ -359,12 +374,16 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
       const onClock = () =>
         void stream.writeSSE({ event: 'clock', data: JSON.stringify({ now: clock.nowSeconds() }) });
       clockListeners.add(onClock);
+      const stopRefusals = identity.subscribe((refusal) => {
+        void stream.writeSSE({ event: 'authenticate', data: JSON.stringify({ ok: false, ...refusal }) });
+      });
       const ping = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }), 15_000);
       await stream.writeSSE({ event: 'clock', data: JSON.stringify({ now: clock.nowSeconds() }) });
       await new Promise<void>((resolve) => {
         const stop = () => {
           clearInterval(ping);
           unsubscribe();
+          stopRefusals();
           clockListeners.delete(onClock);
           resolve();
         };
