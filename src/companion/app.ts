@@ -20,7 +20,7 @@ import {
 import { createPaymasterData } from '../okto/paymaster.ts';
 import { signSessionAsClient } from '../okto/session.ts';
 import type { Signer } from '../okto/signer.ts';
-import { answerAppleRelay, relayPage } from './appleRelay.ts';
+import { answerAppleRelay, RELAYED_STATE_SECONDS, relayPage } from './appleRelay.ts';
 import { ipRateLimitSubjects, resolveClientIp } from './clientIp.ts';
 import type { CompanionAppConfig } from './config.ts';
 import { createIdTokenChecks, ID_TOKEN_MAX_AGE_SECONDS } from './idToken.ts';
@@ -331,7 +331,16 @@ export function createCompanionApp({
   /** Apple's form_post, relayed to the extension named in `state` (okto-social-login.md §3.2). */
   if (config.login.apple !== undefined)
     app.post(APPLE_RELAY_PATH, limitByIp('login'), (c) =>
-      answerAppleRelay({ request: c.req.raw, extensionIds }),
+      answerAppleRelay({
+        request: c.req.raw,
+        extensionIds,
+        async useState(state) {
+          const key = `apple-state:${pseudonymOf(`apple-state:${state}`)}`;
+          if (await rateLimiter.isRemembered(key)) return false;
+          await rateLimiter.remember(key, RELAYED_STATE_SECONDS);
+          return true;
+        },
+      }),
     );
 
   /** The X code exchange; the token it answers is remembered, so that `/v1/session` takes only those. */

@@ -13,6 +13,12 @@ export const APPLE_RELAY_MAX_BODY_BYTES = 8 * 1024;
 export const RELAY_REFUSAL_TEXT =
   'This sign-in was not started by an allowed extension. Start again from the extension.';
 
+/** The page of a post whose `state` was relayed already (a resubmitted form, or a replay). */
+export const RELAY_REPLAY_TEXT = 'This sign-in was already finished or used. Start again from the extension.';
+
+/** How long a relayed `state` is remembered: longer than a sign-in may take (5 minutes). */
+export const RELAYED_STATE_SECONDS = 600;
+
 /** `<extension id>.<state>`, as the extension sends it (32 letters a–p, a dot, 43 base64url characters). */
 const STATE = /^([a-p]{32})\.[A-Za-z0-9_-]{43}$/;
 const JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -47,14 +53,18 @@ function single(form: URLSearchParams, name: string): string | undefined {
 /**
  * Answers Apple's post: a 302 to `https://<id>.chromiumapp.org/apple#id_token=…&state=…` (or `#error=…`)
  * for an allowed extension id in `state`.
- * @throws {CompanionRequestError} 400 for a `state` that names no allowed extension (no redirect), 413, 415.
+ * @throws {CompanionRequestError} 400 for a `state` that names no allowed extension or was relayed
+ * already (no redirect), 413, 415.
  */
 export async function answerAppleRelay({
   request,
   extensionIds,
+  useState,
 }: {
   request: Request;
   extensionIds: ReadonlySet<string>;
+  /** Marks a `state` as relayed; false when it was already (each is relayed once). */
+  useState: (state: string) => Promise<boolean>;
 }): Promise<Response> {
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded')
@@ -72,6 +82,13 @@ export async function answerAppleRelay({
       code: 'invalid_input',
       field: 'state',
       message: RELAY_REFUSAL_TEXT,
+    });
+  if (!(await useState(state)))
+    throw new CompanionRequestError({
+      status: 400,
+      code: 'invalid_input',
+      field: 'state',
+      message: RELAY_REPLAY_TEXT,
     });
 
   const error = single(form, 'error');
