@@ -187,6 +187,7 @@ async function main(): Promise<void> {
       ...command.clients.map(
         ({ clientSWA, signer }) => `[okto-emulator] Client ${clientSWA} signed by ${signer}`,
       ),
+      `[okto-emulator] Sign-in stand-ins: Google ${emulator.url}/idp/google, Apple ${emulator.url}/idp/apple, X ${emulator.url}/idp/x, client_jwt app ${emulator.url}/app/okto/extension-login (control: POST /__emulator/idp)`,
       ...(emulator.chains
         ? describeLocalChains(emulator.chains, emulator.url).map((line) => `[okto-emulator] ${line}`)
         : ['[okto-emulator] No local chains (--no-chains).']),
