@@ -175,7 +175,7 @@ export function createMemoryRateLimiter({
       if (!windows.has(key) && windows.size >= maxKeys)
         throw new RateLimiterFullError(Math.max(1, Math.ceil((earliestResetAt - now) / 1000)));
       const resetAt = now + ttlSeconds * 1000;
-      // A count above any limit: a remembered key is never also a counter that a hit could pass.
+      // Remembered keys have their own prefixes (`x-token:`, `apple-state:`) and are never hit.
       windows.set(key, { count: Number.MAX_SAFE_INTEGER, resetAt });
       if (resetAt < earliestResetAt) earliestResetAt = resetAt;
     },
