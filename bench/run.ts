@@ -5,6 +5,7 @@ import { build } from 'vite';
 import { benchCompanion } from './companion.ts';
 import { benchExtension } from './extension.ts';
 import { benchProvider } from './provider.ts';
+import { benchWallet } from './wallet.ts';
 
 console.log('== Companion signing service: POST /v1/session over loopback vs raw signing ==');
 const companion = await benchCompanion();
@@ -16,3 +17,7 @@ await benchExtension();
 
 console.log('\n== dApp provider: injected script sizes and okto_requestAuthToken round trip ==');
 await benchProvider();
+
+console.log('\n== Wallet: UserOp build+sign vs raw signing, and /execute → SUCCESSFUL on the local chain ==');
+const wallet = await benchWallet();
+if (wallet.orders.failed > 0) process.exitCode = 1;

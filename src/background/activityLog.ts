@@ -48,6 +48,8 @@ export type CreateActivityLogParameters = {
 };
 
 const STORAGE_KEY = 'activityLog';
+/** The most JSON characters of a field of the worker's own entries (Okto, companion, jobs). */
+const WORKER_FIELD_CHARS = 16_000;
 
 type PersistedLog = { nextId: number; entries: ActivityEntry[] };
 
@@ -177,13 +179,16 @@ export function createActivityLog({
 
   return {
     record(input) {
+      // Pages' requests are cut short (a flooding page must not cost the worker memory); the worker's own
+      // calls keep what the panel shows, a UserOp's callData included.
+      const fieldLimit = input.kind === 'provider' ? maxFieldChars : WORKER_FIELD_CHARS;
       const entry: ActivityEntry = {
         ...input,
         id: nextId++,
         at: input.at ?? now(),
-        request: cap(redact(input.request), maxFieldChars),
-        response: cap(redact(input.response), maxFieldChars),
-        ...(input.error && { error: cap(input.error, maxFieldChars) as ActivityEntry['error'] }),
+        request: cap(redact(input.request), fieldLimit),
+        response: cap(redact(input.response), fieldLimit),
+        ...(input.error && { error: cap(input.error, fieldLimit) as ActivityEntry['error'] }),
       };
       add(entry);
       for (const listener of listeners) listener.entry(entry);

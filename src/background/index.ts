@@ -60,6 +60,31 @@ const flow = new LoginFlow({
 /** The user's networks, balances, sends and jobs, through Okto. */
 const wallet = createWallet({ session: () => flow.session(), store });
 wallet.jobs.subscribe((job) => {
+  activityLog.record({
+    kind: 'job',
+    method: `job ${job.state}`,
+    ...(job.origin ? { origin: job.origin } : {}),
+    durationMs: 0,
+    request: {
+      id: job.id,
+      kind: job.kind,
+      title: job.title,
+      caip2Id: job.caip2Id,
+      intent: job.call.intent,
+      nonce: job.nonce,
+      callData: job.signedUserOp?.callData,
+    },
+    response: {
+      state: job.state,
+      status: job.status,
+      outcome: job.outcome,
+      oktoJobId: job.oktoJobId,
+      userOpHash: job.userOpHash,
+      paymasterValidUntil: job.paymasterValidUntil,
+      transactionHashes: job.transactionHashes,
+      reason: job.reason,
+    },
+  });
   const message: WalletChanged = { type: 'wallet/changed', job: toJobView(job) };
   browser.runtime.sendMessage(message).catch(() => {}); // no page open: nobody to tell
   void scheduleJobsAlarm();
@@ -73,7 +98,7 @@ async function scheduleJobsAlarm(): Promise<void> {
 }
 
 /** dApps' provider requests, site approvals and connected sites. */
-const provider = installProvider({ flow, activityLog, store, ledger });
+const provider = installProvider({ flow, activityLog, store, ledger, wallet });
 
 function viewChanged(view: LoginView): void {
   provider.viewChanged(view);
@@ -275,13 +300,18 @@ function createTestHooks() {
     mintAuthToken: (ttlSeconds?: number) => flow.mintAuthToken(ttlSeconds),
     checkSession: () => flow.checkSession(),
     activity: () => activityLog.list(),
-    /** Records `count` synthetic provider requests for `tabId`, to test the panel under load. */
-    recordActivity: (count: number, tabId = -1, origin = 'https://load.test') => {
+    /** The wallet's jobs, newest first. */
+    jobs: () => wallet.jobs.list(),
+    /**
+     * Records `count` synthetic provider requests for `tabId`, to test the panel under load. Without an
+     * `origin` they come from ten origins (load-0.test … load-9.test): one origin keeps only its share.
+     */
+    recordActivity: (count: number, tabId = -1, origin?: string) => {
       for (let i = 0; i < count; i++)
         activityLog.record({
           kind: 'provider',
           tabId,
-          origin,
+          origin: origin ?? `https://load-${i % 10}.test`,
           method: i % 2 ? 'eth_chainId' : 'eth_accounts',
           request: { n: i },
           response: i % 2 ? '0x1' : [],

@@ -56,7 +56,12 @@ async function forward(id: string | number, { method, params }: { method: string
     });
   inFlight++;
   try {
-    post({ channel: RESPONSE_CHANNEL, id, ...(await send({ type: 'provider/request', method, params })) });
+    // The id goes along: a re-send after a worker restart is then known as the same request.
+    post({
+      channel: RESPONSE_CHANNEL,
+      id,
+      ...(await send({ type: 'provider/request', method, params, requestId: String(id) })),
+    });
   } finally {
     inFlight--;
   }

@@ -126,3 +126,14 @@ export function sendAnswer(c: Context, answer: Answer): Response {
   for (const [name, value] of Object.entries(answer.headers ?? {})) c.header(name, value);
   return c.json(answer.body, answer.status);
 }
+
+/**
+ * 429 `ER-TECH-0100` "Rate Limit Exceeded" of the wallet endpoints, in their envelope (both spellings),
+ * with `retry-after` in whole seconds.
+ */
+export function answerWalletRateLimited(retryAfterSeconds: number, details: string, traceId: string): Answer {
+  const answer = answerWalletError(429, 'ER-TECH-0100', details, traceId);
+  const body = answer.body as { error: Record<string, unknown> };
+  body.error.message = 'Rate Limit Exceeded';
+  return { ...answer, headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) } };
+}

@@ -1,8 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { streamSSE } from 'hono/streaming';
-import * as v from 'valibot';
 import { isAddressEqual } from 'viem';
 import { environments } from '../okto/index.ts';
 import { createActivityLog, recordDeposits } from './activity.ts';
@@ -21,10 +19,15 @@ import { createCatalog } from './catalog.ts';
 import type { LocalChains } from './chains/localChains.ts';
 import { createClientRegistry, DEV_CLIENT, type EmulatorClient } from './clients.ts';
 import { createEmulatorClock, type EmulatorClock } from './clock.ts';
+import { createClockRoutes } from './clockRoutes.ts';
 import { type Contact, parseEmailContact, parseWhatsAppContact } from './contact.ts';
+import { createEventRoutes } from './events.ts';
 import { createFaucetRoutes } from './faucet.ts';
+import { createIdentity } from './identity/routes.ts';
 import { createIdTokens } from './idTokens.ts';
 import { renderInboxPage } from './inboxPage.ts';
+import { createOrderBook } from './intents/orderBook.ts';
+import { createIntentRoutes } from './intents/routes.ts';
 import { isAllowedHost } from './loopbackHost.ts';
 import { createOktoKeyring, DEFAULT_EMULATOR_SECRET } from './oktoKeys.ts';
 import { createOtpChallenges } from './otpChallenges.ts';
@@ -68,12 +71,20 @@ export type CreateEmulatorAppOptions = {
   chains?: LocalChains;
   /** Secret of the users' Okto keys (§4.4 of the wallet protocol); default {@link DEFAULT_EMULATOR_SECRET}. */
   emulatorSecret?: string;
+  /**
+   * The emulator's own origin, as clients reach it: the issuers of its Google- and Apple-like stand-ins are
+   * under it (okto-social-login.md §5). Default `http://127.0.0.1:8790`; `startEmulator` passes its URL.
+   */
+  origin?: string;
+  /** Also trust the real Google, Apple and X at `/authenticate` (sandbox-like use). Default false. */
+  realProviders?: boolean;
 };
 
 /**
- * The local Okto emulator as a web-standard fetch handler: the auth API of shared/okto-protocol.md §3–7
- * and the reads of shared/okto-wallet-protocol.md §2 under `/api/oc/v1`, and developer tools under
- * `/__emulator` (outbox, inbox page, clock, health, faucet).
+ * The local Okto emulator as a web-standard fetch handler: the auth API of shared/okto-protocol.md §3–7,
+ * the reads, intents, message signing and orders of shared/okto-wallet-protocol.md §2–7 under
+ * `/api/oc/v1`, and developer tools under `/__emulator` (outbox, inbox page, events, clock, health,
+ * faucet, orders, fail-next).
  * All state is in memory and lives as long as the returned app.
  * @example
  * const app = createEmulatorApp();
@@ -89,6 +100,8 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
     allowRemote = false,
     chains,
     emulatorSecret = DEFAULT_EMULATOR_SECRET,
+    origin = 'http://127.0.0.1:8790',
+    realProviders = false,
   } = options;
   const clients = createClientRegistry(clientList);
   const challenges = createOtpChallenges({ clock, randomBytes });
@@ -97,13 +110,14 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
   const users = createUserDirectory();
   const sessions = createSessionRegistry();
   const outbox = createOutbox();
-  const clockListeners = new Set<() => void>();
   const newTraceId = () => randomHex(randomBytes, 16);
   const findSession = createSessionAuth({ sessions, clock });
   const catalog = createCatalog(chains);
   const oktoKeys = createOktoKeyring(emulatorSecret);
   const activity = createActivityLog();
+  const orders = createOrderBook();
   if (chains) recordDeposits(chains.transfers, activity);
+  const identity = createIdentity({ origin, clock, randomBytes, realProviders, log });
 
   const app = new Hono();
 
@@ -281,6 +295,8 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
       sessions,
       clock,
       paymaster: environments.local.paymaster,
+      verifyProviderToken: identity.verifyProviderToken,
+      reportRefusal: identity.reportRefusal,
     });
     return send(c, result.ok ? answerSuccess(result.answer) : answerAuthenticateFailed(result.check));
   });
@@ -312,68 +328,34 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
     createReadRoutes({ authenticate: findSession, catalog, chains, activity, oktoKeys, newTraceId }),
   );
   app.route('/', createFaucetRoutes({ chains, catalog, activity, clock, newTraceId }));
+  // §3, §4, §7.1–7.5: execute, estimate, signMessage, orders, fail-next.
+  app.route(
+    '/',
+    createIntentRoutes({
+      authenticate: findSession,
+      clients,
+      catalog,
+      chains,
+      activity,
+      oktoKeys,
+      orders,
+      clock,
+      newTraceId,
+      log,
+      maxBodyBytes: MAX_BODY_BYTES,
+    }),
+  );
+  // okto-social-login.md §5: the Google, Apple and X stand-ins, the client_jwt app, POST /__emulator/idp.
+  app.route('/', identity.routes);
 
   // Developer tools.
   app.get('/__emulator/health', (c) => c.json({ ok: true }));
 
   app.get('/__emulator/outbox', (c) => c.json(outbox.list(c.req.query('to'))));
 
-  app.get('/__emulator/clock', (c) => c.json({ now: clock.nowSeconds() }));
-
-  const advanceSchema = v.object(
-    {
-      advanceSeconds: v.pipe(
-        v.number('must be a number of seconds'),
-        v.finite('must be a finite number of seconds'),
-        v.minValue(0, 'must not be negative: the clock only moves forward'),
-      ),
-    },
-    'must be an object',
-  );
-  app.post('/__emulator/clock', async (c) => {
-    const traceId = newTraceId();
-    const body = await readJsonBody(c.req.raw);
-    if (!body.ok) return send(c, answerBadRequest(body.details, traceId));
-    const parsed = v.safeParse(advanceSchema, body.value);
-    if (!parsed.success) {
-      const issue = parsed.issues[0];
-      const path = v.getDotPath(issue);
-      const details =
-        path === null
-          ? 'the body must be a JSON object such as {"advanceSeconds": 301}'
-          : issue.input === undefined
-            ? `${path} is required`
-            : `${path} ${issue.message}`;
-      return send(c, answerBadRequest(details, traceId));
-    }
-    clock.advance(parsed.output.advanceSeconds);
-    for (const listener of clockListeners) listener();
-    return c.json({ now: clock.nowSeconds() });
-  });
-
-  app.get('/__emulator/events', (c) =>
-    streamSSE(c, async (stream) => {
-      const unsubscribe = outbox.subscribe((message) => {
-        void stream.writeSSE({ event: 'otp', data: JSON.stringify(message) });
-      });
-      const onClock = () =>
-        void stream.writeSSE({ event: 'clock', data: JSON.stringify({ now: clock.nowSeconds() }) });
-      clockListeners.add(onClock);
-      const ping = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }), 15_000);
-      await stream.writeSSE({ event: 'clock', data: JSON.stringify({ now: clock.nowSeconds() }) });
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          clearInterval(ping);
-          unsubscribe();
-          clockListeners.delete(onClock);
-          resolve();
-        };
-        if (stream.aborted || c.req.raw.signal.aborted) stop();
-        stream.onAbort(stop);
-        c.req.raw.signal.addEventListener('abort', stop, { once: true });
-      });
-    }),
-  );
+  const clockRoutes = createClockRoutes({ clock, newTraceId });
+  app.route('/', clockRoutes.routes);
+  app.route('/', createEventRoutes({ outbox, clock, onClock: clockRoutes.onClock, orders, identity }));
 
   app.get('/__emulator/inbox', (c) => {
     const nonce = randomHex(randomBytes, 16);

@@ -4,7 +4,6 @@ import { type Address, getAddress, maxUint256 } from 'viem';
 import type { ActivityLog } from './activity.ts';
 import { answerBadRequest, answerHttpError, answerSuccess, sendAnswer } from './answers.ts';
 import type { Catalog } from './catalog.ts';
-import type { LocalChain } from './chains/localChain.ts';
 import type { LocalChains } from './chains/localChains.ts';
 import { mintTestToken, readTokenBalance } from './chains/testToken.ts';
 import { transferKey } from './chains/transfers.ts';
@@ -52,13 +51,6 @@ export type FaucetDependencies = {
 export function createFaucetRoutes(deps: FaucetDependencies): Hono {
   const { chains, catalog, activity, clock, newTraceId } = deps;
   const routes = new Hono();
-  // One credit at a time per chain: a native credit reads and then writes the balance.
-  const queues = new Map<LocalChain, Promise<unknown>>();
-  const serialized = <T>(chain: LocalChain, work: () => Promise<T>): Promise<T> => {
-    const next = (queues.get(chain) ?? Promise.resolve()).catch(() => {}).then(work);
-    queues.set(chain, next);
-    return next;
-  };
   let nativeCredits = 0;
 
   routes.post('/__emulator/fund', async (c) => {
@@ -104,7 +96,9 @@ export function createFaucetRoutes(deps: FaucetDependencies): Hono {
         ),
       );
 
-    const balance = await serialized(chain, async () => {
+    // Alone on the chain: a native credit reads and then writes the balance, and an order's send in
+    // between would be overwritten.
+    const balance = await chain.exclusive(async () => {
       if (token.address === '') {
         const next = (await chain.getNativeBalance(address)) + amount;
         await chain.setNativeBalance(address, next);

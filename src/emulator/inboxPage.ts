@@ -1,5 +1,6 @@
 // `GET /__emulator/inbox`: every code the emulator delivered, shown the way a phone and a mailbox would
-// show it, updating live from `/__emulator/events`. One self-contained page: no external resources, and
+// show it, and an Activity view of every order (`/__emulator/orders`: status, chain, hashes, reason),
+// both updating live from `/__emulator/events`. One self-contained page: no external resources, and
 // every piece of user-provided text reaches the DOM through `textContent`, never as HTML.
 
 /** The inbox page; `nonce` authorises its inline style and script under the page's CSP. */
@@ -79,6 +80,33 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
   .tag.stale { color: var(--warn); background: color-mix(in srgb, var(--warn) 12%, transparent); }
   .is-stale .code { text-decoration: line-through; color: var(--muted); }
   .token { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 10.5px; color: var(--muted); }
+  nav.tabs { display: inline-flex; gap: 4px; background: color-mix(in srgb, var(--muted) 10%, transparent); padding: 3px; border-radius: 10px; }
+  nav.tabs button { border: 0; background: none; color: var(--muted); font: inherit; font-size: 13px; font-weight: 600;
+    padding: 5px 12px; border-radius: 8px; cursor: pointer; display: inline-flex; gap: 6px; align-items: center; }
+  nav.tabs button[aria-selected="true"] { background: var(--panel); color: var(--ink); box-shadow: 0 1px 2px rgba(0, 0, 0, 0.12); }
+  nav.tabs button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+  nav.tabs .n { font-weight: 500; color: var(--muted); }
+  [hidden] { display: none !important; }
+  #activity-view { padding: 24px 28px; max-width: 1280px; margin: 0 auto; }
+  .jobs { background: var(--panel); border: 1px solid var(--line); border-radius: 16px; overflow: hidden; }
+  .job { padding: 14px 18px; border-top: 1px solid var(--line); display: grid; gap: 6px; }
+  .job:first-child { border-top: 0; }
+  .job .row { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
+  .job .kind { font-weight: 650; font-size: 14px; }
+  .job .chain, .job .who { font-size: 12px; color: var(--muted); }
+  .job .time { margin-left: auto; font-size: 12px; color: var(--muted); white-space: nowrap; }
+  .status { font-size: 10.5px; text-transform: uppercase; letter-spacing: 0.06em; padding: 2px 7px; border-radius: 4px; font-weight: 700; }
+  .status.pending { color: var(--accent); background: color-mix(in srgb, var(--accent) 12%, transparent); }
+  .status.ok { color: var(--ok); background: color-mix(in srgb, var(--ok) 12%, transparent); }
+  .status.bad { color: #dc2626; background: color-mix(in srgb, #dc2626 12%, transparent); }
+  .hashes { display: grid; gap: 2px; }
+  .hash { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 11.5px; color: var(--ink);
+    background: none; border: 0; padding: 0; text-align: left; cursor: pointer; word-break: break-all; }
+  .hash:hover { text-decoration: underline; }
+  .hash-label { font-size: 11px; color: var(--muted); margin-right: 6px; font-family: inherit; }
+  .reason { font-size: 13px; color: #dc2626; }
+  .what { font-size: 13px; word-break: break-all; }
+  .steps { font-size: 11.5px; color: var(--muted); }
   .toast { position: fixed; bottom: 20px; left: 50%; transform: translateX(-50%); background: var(--ink); color: var(--bg);
     padding: 8px 14px; border-radius: 8px; font-size: 13px; opacity: 0; transition: opacity 0.2s; pointer-events: none; }
   .toast.show { opacity: 1; }
@@ -87,11 +115,15 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
 <body>
 <header>
   <h1>Okto emulator <small>Inbox</small></h1>
+  <nav class="tabs" role="tablist" aria-label="Views">
+    <button type="button" role="tab" id="tab-codes" aria-controls="codes-view" aria-selected="true">Codes</button>
+    <button type="button" role="tab" id="tab-activity" aria-controls="activity-view" aria-selected="false">Activity <span class="n" id="jobs-count"></span></button>
+  </nav>
   <span class="spacer"></span>
   <span class="pill" id="clock" title="The emulator clock (POST /__emulator/clock moves it forward)">clock —</span>
   <span class="pill" id="status"><span class="dot"></span><span id="status-text">Connecting…</span></span>
 </header>
-<main>
+<main id="codes-view" role="tabpanel" aria-labelledby="tab-codes">
   <section class="column" aria-label="WhatsApp">
     <h2><span class="badge badge-wa" aria-hidden="true"><svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"><path d="M21 11.5a8.4 8.4 0 0 1-12.3 7.5L3 21l2-5.6A8.4 8.4 0 1 1 21 11.5z"/></svg></span>WhatsApp<span class="count" id="wa-count"></span></h2>
     <div id="wa"></div>
@@ -101,6 +133,9 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
     <div id="mail"></div>
   </section>
 </main>
+<section id="activity-view" role="tabpanel" aria-labelledby="tab-activity" hidden>
+  <div class="jobs" id="jobs"></div>
+</section>
 <div class="toast" id="toast" role="status" aria-live="polite"></div>
 <script nonce="${nonce}">
 (function () {
@@ -304,8 +339,98 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
     });
   }
 
+
+  // The Activity view: every order /execute accepted, newest first, as /__emulator/orders lists them.
+  var jobs = [];
+  var PENDING = { INITIATED: true, IN_PROGRESS: true };
+
+  function copyButton(label, value) {
+    var button = h('button', { class: 'hash', type: 'button', title: 'Copy', text: value });
+    button.addEventListener('click', function () {
+      if (navigator.clipboard) navigator.clipboard.writeText(value).then(function () { toast('Copied ' + label); });
+    });
+    return h('div', null, h('span', { class: 'hash-label', text: label }), button);
+  }
+
+  /** One line on what the job does, from its details (§5 of the wallet spec). */
+  function summary(job) {
+    var d = job.details || {};
+    if (job.intentType === 'TOKEN_TRANSFER')
+      return 'send ' + d.amount + ' of ' + (d.tokenAddress || 'the native currency') + ' (smallest unit) to ' + d.recipientWalletAddress;
+    if (job.intentType === 'NFT_TRANSFER')
+      return 'send ' + d.amount + ' × ' + d.nftType + ' #' + d.nftId + ' of ' + d.collectionAddress + ' to ' + d.recipientWalletAddress;
+    var calls = Array.isArray(d.transactions) ? d.transactions : [];
+    return calls.length + (calls.length === 1 ? ' call: ' : ' calls: ') + calls.map(function (pairs) {
+      var tx = {};
+      (pairs || []).forEach(function (pair) { tx[pair.Key] = pair.Value; });
+      return 'to ' + tx.to + (tx.value && tx.value !== '0x0' ? ' value ' + tx.value : '') + (tx.data && tx.data !== '0x' ? ' data ' + String(tx.data).slice(0, 10) + '…' : '');
+    }).join('; ');
+  }
+
+  function renderJobs() {
+    var root = document.getElementById('jobs');
+    root.replaceChildren();
+    document.getElementById('jobs-count').textContent = jobs.length ? String(jobs.length) : '';
+    if (!jobs.length) {
+      root.appendChild(empty([
+        document.createTextNode('No jobs yet.'),
+        h('span', null, 'Send a transaction from the extension (or POST /api/oc/v1/execute) and watch it here.'),
+      ]));
+      return;
+    }
+    jobs.forEach(function (job) {
+      var kind = PENDING[job.status] ? 'pending' : job.status === 'SUCCESSFUL' ? 'ok' : 'bad';
+      var hashes = h('div', { class: 'hashes' });
+      if (job.userOpHash) hashes.appendChild(copyButton('userOp', job.userOpHash));
+      (job.downstreamTransactionHash || []).forEach(function (hash, i) {
+        hashes.appendChild(copyButton('tx ' + (i + 1), hash));
+      });
+      var steps = (job.history || []).map(function (step) { return step.status; }).join(' → ');
+      root.appendChild(h('article', { class: 'job', 'data-job': job.intentId },
+        h('div', { class: 'row' },
+          h('span', { class: 'status ' + kind, text: job.status }),
+          h('span', { class: 'kind', text: job.intentType }),
+          h('span', { class: 'chain', text: (job.networkName || '?') + ' · ' + job.caip2Id }),
+          h('time', { class: 'time', datetime: job.createdAt, 'data-ago': job.createdAt, text: ago(job.createdAt) })),
+        h('div', { class: 'row' },
+          h('span', { class: 'who', text: job.contact + ' · wallet ' + job.wallet }),
+          h('span', { class: 'token', text: 'job ' + job.intentId })),
+        h('div', { class: 'what', text: summary(job) }),
+        job.reason ? h('div', { class: 'reason', text: job.reason }) : null,
+        hashes,
+        h('div', { class: 'steps', text: steps })));
+    });
+  }
+
+  var loadingJobs = false;
+  var loadJobsAgain = false;
+  function refreshJobs() {
+    if (loadingJobs) { loadJobsAgain = true; return; }
+    loadingJobs = true;
+    fetch('/__emulator/orders', { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (list) {
+      jobs = Array.isArray(list) ? list : [];
+      renderJobs();
+    }).catch(function () { setLive(false); }).then(function () {
+      loadingJobs = false;
+      if (loadJobsAgain) { loadJobsAgain = false; refreshJobs(); }
+    });
+  }
+
+  function show(view) {
+    var activity = view === 'activity';
+    document.getElementById('codes-view').hidden = activity;
+    document.getElementById('activity-view').hidden = !activity;
+    document.getElementById('tab-codes').setAttribute('aria-selected', String(!activity));
+    document.getElementById('tab-activity').setAttribute('aria-selected', String(activity));
+    if (location.hash !== (activity ? '#activity' : '')) history.replaceState(null, '', activity ? '#activity' : location.pathname);
+  }
+  document.getElementById('tab-codes').addEventListener('click', function () { show('codes'); });
+  document.getElementById('tab-activity').addEventListener('click', function () { show('activity'); });
+  show(location.hash === '#activity' ? 'activity' : 'codes');
+
   var events = new EventSource('/__emulator/events');
-  events.addEventListener('open', function () { setLive(true); refresh(); });
+  events.addEventListener('open', function () { setLive(true); refresh(); refreshJobs(); });
+  events.addEventListener('order', function () { refreshJobs(); });
   events.addEventListener('error', function () { setLive(false); });
   events.addEventListener('otp', function () { refresh(); });
   events.addEventListener('clock', function (event) {
@@ -314,6 +439,7 @@ export function renderInboxPage({ nonce }: { nonce: string }): string {
   });
 
   refresh();
+  refreshJobs();
   setInterval(tick, 1000);
 })();
 </script>

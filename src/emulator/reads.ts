@@ -4,6 +4,7 @@ import { answerSuccess, answerWalletError, sendAnswer } from './answers.ts';
 import { type Catalog, supportedNetworksData, supportedTokensData } from './catalog.ts';
 import type { LocalChains } from './chains/localChains.ts';
 import type { OktoUserKeys } from './oktoKeys.ts';
+import { positiveInteger } from './pageQuery.ts';
 import { aggregatedPortfolioData, readHoldings } from './portfolio.ts';
 import type { SessionAuth } from './sessionAuth.ts';
 import { listWallets } from './wallets.ts';
@@ -90,10 +91,4 @@ export function createReadRoutes(deps: ReadRoutesDependencies): Hono {
 /** A refused query string, answered instead of data. */
 class BadQuery {
   constructor(readonly answer: ReturnType<typeof answerWalletError>) {}
-}
-
-function positiveInteger(text: string | undefined, fallback: number): number | undefined {
-  if (text === undefined || text === '') return fallback;
-  if (!/^\d{1,6}$/.test(text) || Number(text) < 1) return undefined;
-  return Number(text);
 }

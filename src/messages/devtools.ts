@@ -11,7 +11,8 @@ export type ActivityEntry = {
   id: number;
   /** Unix ms. */
   at: number;
-  kind: 'okto' | 'companion' | 'provider';
+  /** `job`: a wallet job changed state (its record: intent, UserOp hash, paymaster validity, status, hashes). */
+  kind: 'okto' | 'companion' | 'provider' | 'job';
   /** Provider requests: the tab, frame (0 = the top frame) and origin that asked. */
   tabId?: number;
   frameId?: number;

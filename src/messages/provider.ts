@@ -141,8 +141,18 @@ export const ProviderRequestSchema = v.strictObject({
   type: v.literal('provider/request'),
   method: MethodSchema,
   params: ParamsSchema,
+  /**
+   * The page's id of the request, so that the worker knows a re-send (after it restarted) from a new
+   * request of the same document: the re-send joins the approval or the job the first one started.
+   */
+  requestId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(80))),
 });
-export type ProviderRequest = { type: 'provider/request'; method: string; params?: unknown };
+export type ProviderRequest = {
+  type: 'provider/request';
+  method: string;
+  params?: unknown;
+  requestId?: string;
+};
 
 /** Events a page can hear through `window.okto.on`. */
 export const PROVIDER_EVENTS = [

@@ -40,7 +40,8 @@ export type Requester = {
   topSite?: string;
 };
 
-type PendingRecord = PendingRequestView & { requesters: Requester[] };
+/** `requestKey`: the request of one document a re-send (after a worker restart) is known by. */
+type PendingRecord = PendingRequestView & { requesters: Requester[]; requestKey?: string };
 type WindowRecord = { windowId: number; tabId?: number; page: 'login' | 'approval' };
 type QueueRecord = { requests: PendingRecord[]; window?: WindowRecord };
 
@@ -107,6 +108,8 @@ export type RequestApprovalParameters<kind extends PendingRequestKind> = {
   payload: PendingRequestPayloads[kind];
   /** Nobody is logged in: the window shows the login first. */
   needsLogin: boolean;
+  /** The document's request id: a re-send of the same request joins its entry instead of queueing twice. */
+  requestKey?: string;
 };
 
 export type Approvals = {
@@ -224,7 +227,8 @@ export function createApprovals({
   };
   const urlOf = (page: WindowRecord['page']) =>
     pageUrl(page === 'login' ? 'popup.html?pending=queue' : 'approval.html');
-  const view = ({ requesters: _, ...request }: PendingRecord): PendingRequestView => request;
+  const view = ({ requesters: _, requestKey: _key, ...request }: PendingRecord): PendingRequestView =>
+    request as PendingRequestView;
   const embeddingOf = (requesters: Requester[]): EmbeddingView[] => {
     const seen = new Map<string, EmbeddingView>();
     for (const { topOrigin, topSite } of requesters)
@@ -338,7 +342,7 @@ export function createApprovals({
   }
 
   const self: Approvals = {
-    async request({ kind, origin, sender, payload, needsLogin }) {
+    async request({ kind, origin, sender, payload, needsLogin, requestKey }) {
       const requester = await requesterOf(origin, sender);
       const site = await siteOf(origin);
       let created = false;
@@ -346,7 +350,11 @@ export function createApprovals({
       const { decision } = await exclusive(async () => {
         const queue = await load();
         const joined =
-          kind === 'connect' ? queue.requests.find((r) => r.kind === kind && r.origin === origin) : undefined;
+          kind === 'connect'
+            ? queue.requests.find((r) => r.kind === kind && r.origin === origin)
+            : requestKey === undefined
+              ? undefined
+              : queue.requests.find((r) => r.requestKey === requestKey && r.origin === origin);
         if (joined) {
           if (!joined.requesters.some((r) => r.documentId === requester.documentId)) {
             if (joined.requesters.length >= maxRequesters)
@@ -370,6 +378,7 @@ export function createApprovals({
           createdAt: now(),
           payload,
           requesters,
+          ...(requestKey === undefined ? {} : { requestKey }),
         } as PendingRecord;
         const decided = wait(record.id, requester.documentId);
         queue.requests.push(record);

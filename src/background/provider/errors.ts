@@ -1,5 +1,8 @@
 import { ProviderErrorCode, type RpcErrorData } from '../../messages/provider.ts';
-import { FlowError } from '../errors.ts';
+import { AccountMismatchError, InvalidParamsError, OktoApiError } from '../../okto/errors.ts';
+import { CompanionError } from '../companionClient.ts';
+import { FlowError, toUserError } from '../errors.ts';
+import { RpcForwardError } from '../wallet/index.ts';
 
 /** An EIP-1193 error for a dApp: a code it can act on and a message a developer understands. */
 export class ProviderRpcError extends Error {
@@ -31,6 +34,22 @@ export function toRpcError(error: unknown): RpcErrorData {
     return error.data === undefined
       ? { code: error.code, message: error.message }
       : { code: error.code, message: error.message, data: error.data };
+  if (error instanceof InvalidParamsError)
+    return { code: ProviderErrorCode.invalidParams, message: error.shortMessage };
+  if (error instanceof AccountMismatchError)
+    return { code: ProviderErrorCode.unauthorized, message: error.shortMessage };
+  if (error instanceof RpcForwardError) return { code: error.code, message: error.message };
+  if (error instanceof CompanionError)
+    return {
+      code: ProviderErrorCode.internal,
+      message: `The signing service refused: ${error.shortMessage}`,
+    };
+  if (error instanceof OktoApiError)
+    return {
+      code: ProviderErrorCode.internal,
+      message: `Okto could not complete the request: ${toUserError(error).message}`,
+      ...(error.details ? { data: { details: error.details, traceId: error.traceId } } : {}),
+    };
   if (error instanceof FlowError) {
     if (error.code === 'signed_out' || error.code === 'session_expired' || error.code === 'session_missing')
       return { code: ProviderErrorCode.unauthorized, message: `Not logged in to Okto: ${error.message}` };

@@ -3,6 +3,7 @@ import type { SitesChanged } from '../../messages/provider.ts';
 import type { ActivityLog } from '../activityLog.ts';
 import type { KeyValueStore } from '../store.ts';
 import type { TokenLedger } from '../tokenLedger.ts';
+import type { Wallet } from '../wallet/index.ts';
 import { createApprovals } from './approvals.ts';
 import { createEventTargets } from './eventTargets.ts';
 import { createPermissions, type Permissions } from './permissions.ts';
@@ -15,6 +16,7 @@ export type InstallProviderParameters = {
   activityLog: Pick<ActivityLog, 'record'>;
   store: KeyValueStore;
   ledger: Pick<TokenLedger, 'validUntil'>;
+  wallet: Pick<Wallet, 'networks' | 'jobs' | 'signMessage' | 'rpc'>;
 };
 
 /** The worker's dApp provider, wired to Chrome. */
@@ -46,6 +48,7 @@ export function installProvider({
   activityLog,
   store,
   ledger,
+  wallet,
 }: InstallProviderParameters): InstalledProvider {
   const sites = createPermissions({ store });
   const approvals = createApprovals({
@@ -64,6 +67,17 @@ export function installProvider({
     activityLog,
     store,
     ledger,
+    wallet,
+    // wallet_showCallsStatus: the popup, in a window of its own, on the batch's activity entry.
+    showJob: async (jobId) => {
+      await chrome.windows.create({
+        url: chrome.runtime.getURL(`popup.html?job=${encodeURIComponent(jobId)}`),
+        type: 'popup',
+        width: 360,
+        height: 600,
+        focused: true,
+      });
+    },
   });
 
   const broadcast = () => {

@@ -13,6 +13,8 @@ export type SitePermission = {
   origin: string;
   /** Unix ms. */
   approvedAt: number;
+  /** The chain the site is on (its `eth_chainId`): set when it switches; until then the user's first network. */
+  chainId?: number;
 };
 
 /** What is persisted: the approvals and the user (userSWA) who gave them. */
@@ -20,7 +22,13 @@ type PermissionsRecord = { owner?: Address; sites: SitePermission[] };
 
 const RecordSchema = v.object({
   owner: v.optional(v.pipe(v.string(), v.regex(/^0x[0-9a-fA-F]{40}$/))),
-  sites: v.array(v.object({ origin: v.string(), approvedAt: v.number() })),
+  sites: v.array(
+    v.object({
+      origin: v.string(),
+      approvedAt: v.number(),
+      chainId: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1))),
+    }),
+  ),
 });
 
 /** Why the approved sites changed, for listeners that tell those sites' tabs. */
@@ -35,6 +43,8 @@ export type Permissions = {
   list(): Promise<SitePermission[]>;
   /** Approves `origin` (keeps the first approval date if it was approved already). */
   grant(origin: string): Promise<SitePermission>;
+  /** Puts an approved site on `chainId`; answers whether the site is approved. */
+  setChain(origin: string, chainId: number): Promise<boolean>;
   /** Removes the approval of `origin`; answers whether there was one. */
   revoke(origin: string): Promise<boolean>;
   /**
@@ -107,6 +117,13 @@ export function createPermissions({
       });
       if (added) emit({ kind: 'granted', origin });
       return site;
+    },
+    async setChain(origin, chainId) {
+      return update((record) => {
+        const site = record.sites.find((s) => s.origin === origin);
+        if (site) site.chainId = chainId;
+        return site !== undefined;
+      });
     },
     async revoke(origin) {
       const removed = await update((record) => {

@@ -20,11 +20,18 @@ import type { ActivityLog } from '../activityLog.ts';
 import type { MintedAuthToken } from '../loginFlow.ts';
 import type { KeyValueStore } from '../store.ts';
 import type { TokenLedger } from '../tokenLedger.ts';
+import type { Wallet } from '../wallet/index.ts';
+import { READ_ONLY_RPC_METHODS } from '../wallet/index.ts';
+import { createAccountMethods, siteNetwork } from './accounts.ts';
 import type { Approvals } from './approvals.ts';
+import { createCallsMethods } from './calls.ts';
+import type { MethodHandlers, RequestContext, SiteAccount } from './context.ts';
 import { invalidParams, ProviderRpcError, toRpcError, unauthorized, userRejected } from './errors.ts';
 import type { EventTargets } from './eventTargets.ts';
 import type { Permissions, SitePermission } from './permissions.ts';
 import type { RateLimiter } from './rateLimit.ts';
+import { createSigningMethods } from './signing.ts';
+import { createTransactionMethods } from './transactions.ts';
 
 /** What the router needs of the login flow. */
 export type ProviderFlow = {
@@ -45,12 +52,16 @@ export type ProviderRouterDependencies = {
   store: KeyValueStore;
   /** Until when the tokens already handed to each site stay valid. */
   ledger: Pick<TokenLedger, 'validUntil'>;
+  /** The user's networks, jobs, message signing and chain reads. */
+  wallet: Pick<Wallet, 'networks' | 'jobs' | 'signMessage' | 'rpc'>;
+  /** Opens the popup on a job's activity entry (wallet_showCallsStatus). */
+  showJob?: (jobId: string) => Promise<void>;
   now?: () => number;
 };
 
 const LAST_ACCOUNT_KEY = 'provider/lastAccount';
-/** The account sites last heard of ('' when logged out) and the chain of the last session. */
-type LastAccount = { userSWA: string; chainId?: Hex };
+/** The account sites last heard of ('' when logged out). */
+type LastAccount = { userSWA: string };
 
 /**
  * The origin a request comes from, as Chrome reports the sending frame (`sender.origin`, never what
@@ -64,10 +75,6 @@ export function senderOrigin(sender: chrome.runtime.MessageSender): string | und
   return origin;
 }
 
-/** The chain id of an environment as `eth_chainId` answers it. */
-const chainIdOf = (environment: keyof typeof environments): Hex =>
-  numberToHex(environments[environment].chainId);
-
 const sessionOf = (account: AccountView): DappSession => ({
   userSWA: account.userSWA,
   clientSWA: account.clientSWA,
@@ -76,7 +83,7 @@ const sessionOf = (account: AccountView): DappSession => ({
 });
 
 /** EIP-2255 permissions of an approved site. */
-const permissionsOf = (origin: string, site: SitePermission | undefined, account: AccountView | undefined) =>
+const permissionsOf = (origin: string, site: SitePermission | undefined, account: SiteAccount | undefined) =>
   site && account
     ? [
         {
@@ -84,7 +91,7 @@ const permissionsOf = (origin: string, site: SitePermission | undefined, account
           parentCapability: 'eth_accounts',
           invoker: origin,
           date: site.approvedAt,
-          caveats: [{ type: 'restrictReturnedAccounts', value: [account.userSWA] }],
+          caveats: [{ type: 'restrictReturnedAccounts', value: [account.network.address] }],
         },
       ]
     : [];
@@ -94,15 +101,16 @@ const permissionsOf = (origin: string, site: SitePermission | undefined, account
  * user to approve a site once, mints a fresh token per request, and tells sites' tabs what changed.
  */
 export function createProviderRouter(deps: ProviderRouterDependencies) {
-  const { flow, permissions, approvals, targets, limiter, activityLog, store, ledger } = deps;
+  const { flow, permissions, approvals, targets, limiter, activityLog, store, ledger, wallet } = deps;
   const now = deps.now ?? Date.now;
 
-  /** The account, once `origin` is approved and someone is logged in; asks the user for what is missing. */
-  async function connect(origin: string, sender: chrome.runtime.MessageSender): Promise<AccountView> {
+  /** The site's account and network, once `origin` is approved and someone is logged in; asks for what is missing. */
+  async function connect(origin: string, sender: chrome.runtime.MessageSender): Promise<SiteAccount> {
     // A login, then the approval of the site, then the check passes: three rounds at most.
     for (let round = 0; round < 3; round++) {
+      const site = await connectedSite(origin);
+      if (site) return site;
       const account = await flow.account();
-      if (account && (await permissions.isConnected(origin))) return account;
       const approved = await approvals.request({
         kind: 'connect',
         origin,
@@ -115,10 +123,12 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
     throw userRejected('The request could not be approved. Try again.');
   }
 
-  /** The account if `origin` is approved and someone is logged in, without asking. */
-  async function connectedAccount(origin: string): Promise<AccountView | undefined> {
+  /** The site's account and network if `origin` is approved and someone is logged in, without asking. */
+  async function connectedSite(origin: string): Promise<SiteAccount | undefined> {
     const account = await flow.account();
-    return account && (await permissions.isConnected(origin)) ? account : undefined;
+    const site = account && (await permissions.get(origin));
+    if (!account || !site) return undefined;
+    return { account, network: await siteNetwork(wallet.networks, site.chainId) };
   }
 
   function parse<schema extends v.GenericSchema>(schema: schema, params: unknown, method: string) {
@@ -127,63 +137,101 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
     return parsed.output as v.InferOutput<schema>;
   }
 
-  async function dispatch(
+  /** okto_* methods and EIP-2255 permissions. */
+  const sessionMethods: MethodHandlers = {
+    okto_ping: async () => 'pong',
+    async okto_requestAuthToken(ctx) {
+      const [options] = parse(RequestAuthTokenParamsSchema, ctx.params, ctx.method) ?? [];
+      await ctx.connect();
+      const ttl = options?.ttlSeconds ?? DEFAULT_DAPP_TOKEN_TTL_SECONDS;
+      const { authToken, expiresAt, account } = await flow.mintAuthToken(ttl, ctx.origin);
+      return {
+        authToken,
+        expiresAt,
+        userSWA: account.userSWA,
+        clientSWA: account.clientSWA,
+        environment: account.environment,
+      } satisfies DappAuthToken;
+    },
+    async okto_getSession(ctx) {
+      const site = await ctx.connected();
+      if (!site)
+        throw unauthorized(
+          'This site is not connected to Okto. Call eth_requestAccounts or okto_requestAuthToken first.',
+        );
+      return sessionOf(site.account);
+    },
+    async wallet_getPermissions(ctx) {
+      return permissionsOf(ctx.origin, await permissions.get(ctx.origin), await ctx.connected());
+    },
+    async wallet_requestPermissions(ctx) {
+      parse(PermissionsParamsSchema, ctx.params, ctx.method);
+      const site = await ctx.connect();
+      return permissionsOf(ctx.origin, await permissions.get(ctx.origin), site);
+    },
+    async wallet_revokePermissions(ctx) {
+      parse(PermissionsParamsSchema, ctx.params, ctx.method);
+      await permissions.revoke(ctx.origin);
+      return null;
+    },
+  };
+
+  /** Read-only JSON-RPC on the site's network (or the user's first one), where the network has an RPC. */
+  async function readChain(ctx: RequestContext): Promise<unknown> {
+    const site = await ctx.connected();
+    const network = site?.network ?? (await siteNetwork(wallet.networks, undefined));
+    if (!network.rpcUrl)
+      throw new ProviderRpcError(
+        ProviderErrorCode.unsupportedMethod,
+        `${ctx.method} needs an RPC for ${network.label}, and Okto gives none there: read the chain through your own RPC.`,
+      );
+    return wallet.rpc(network.caip2Id, ctx.method, ctx.params ?? []);
+  }
+
+  const methods: MethodHandlers = {
+    ...sessionMethods,
+    ...createAccountMethods({
+      permissions,
+      networks: wallet.networks,
+      targets,
+      signedIn: async () => (await flow.account()) !== undefined,
+      environment: async () => (await flow.account())?.environment ?? (await flow.getSettings()).environment,
+    }),
+    ...createSigningMethods({ wallet }),
+    ...createTransactionMethods({ wallet }),
+    ...createCallsMethods({ wallet, showJob: deps.showJob ?? (async () => {}) }),
+    ...Object.fromEntries([...READ_ONLY_RPC_METHODS].map((m) => [m, readChain])),
+  };
+
+  function dispatch(
     origin: string,
     sender: chrome.runtime.MessageSender,
     method: string,
     params: unknown,
+    requestId: string | undefined,
   ): Promise<unknown> {
-    switch (method) {
-      case 'okto_ping':
-        return 'pong';
-      case 'eth_chainId': {
-        const account = await flow.account();
-        return chainIdOf(account?.environment ?? (await flow.getSettings()).environment);
-      }
-      case 'eth_accounts': {
-        const account = await connectedAccount(origin);
-        return account ? [account.userSWA] : [];
-      }
-      case 'eth_requestAccounts':
-        return [(await connect(origin, sender)).userSWA];
-      case 'okto_requestAuthToken': {
-        const [options] = parse(RequestAuthTokenParamsSchema, params, method) ?? [];
-        await connect(origin, sender);
-        const ttl = options?.ttlSeconds ?? DEFAULT_DAPP_TOKEN_TTL_SECONDS;
-        const { authToken, expiresAt, account } = await flow.mintAuthToken(ttl, origin);
-        return {
-          authToken,
-          expiresAt,
-          userSWA: account.userSWA,
-          clientSWA: account.clientSWA,
-          environment: account.environment,
-        } satisfies DappAuthToken;
-      }
-      case 'okto_getSession': {
-        const account = await connectedAccount(origin);
-        if (!account)
-          throw unauthorized(
-            'This site is not connected to Okto. Call eth_requestAccounts or okto_requestAuthToken first.',
-          );
-        return sessionOf(account);
-      }
-      case 'wallet_getPermissions':
-        return permissionsOf(origin, await permissions.get(origin), await flow.account());
-      case 'wallet_requestPermissions': {
-        parse(PermissionsParamsSchema, params, method);
-        const account = await connect(origin, sender);
-        return permissionsOf(origin, await permissions.get(origin), account);
-      }
-      case 'wallet_revokePermissions':
-        parse(PermissionsParamsSchema, params, method);
-        await permissions.revoke(origin);
-        return null;
-      default:
-        throw new ProviderRpcError(
-          ProviderErrorCode.unsupportedMethod,
-          `The Okto provider does not support ${method}. See the README for the methods it supports.`,
-        );
-    }
+    const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
+    if (!handler)
+      throw new ProviderRpcError(
+        ProviderErrorCode.unsupportedMethod,
+        `The Okto provider does not support ${method}. See the README for the methods it supports.`,
+      );
+    const requestKey =
+      requestId === undefined
+        ? undefined
+        : `${sender.documentId ?? `${sender.tab?.id}:${sender.frameId}`}:${requestId}`;
+    const ctx: RequestContext = {
+      origin,
+      sender,
+      method,
+      params,
+      requestKey,
+      connect: () => connect(origin, sender),
+      connected: () => connectedSite(origin),
+      approve: (kind, payload) =>
+        approvals.request({ kind, origin, sender, payload, needsLogin: false, requestKey }),
+    };
+    return handler(ctx);
   }
 
   /** Answers one request from a content script; never throws. */
@@ -209,7 +257,15 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
           ProviderErrorCode.limitExceeded,
           'Too many requests from this site. Wait a moment, then try again.',
         );
-      answer = { result: await dispatch(origin, sender, method, params) };
+      answer = {
+        result: await dispatch(
+          origin,
+          sender,
+          method,
+          params,
+          parsed.success ? parsed.output.requestId : undefined,
+        ),
+      };
     } catch (error) {
       answer = { error: toRpcError(error) };
     }
@@ -303,16 +359,15 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
     const stored = await store.get<LastAccount>(LAST_ACCOUNT_KEY);
     const last: LastAccount = typeof stored === 'object' && stored !== null ? stored : { userSWA: '' };
     if ((account?.userSWA ?? '') === last.userSWA) return;
-    const chainId = account ? chainIdOf(account.environment) : last.chainId;
-    await store.set(LAST_ACCOUNT_KEY, { userSWA: account?.userSWA ?? '', chainId } satisfies LastAccount);
+    await store.set(LAST_ACCOUNT_KEY, { userSWA: account?.userSWA ?? '' } satisfies LastAccount);
     if (account) await permissions.claimFor(account.userSWA);
     const sites = await permissions.list();
     await Promise.all(
-      sites.map(async ({ origin }) => {
+      sites.map(async ({ origin, chainId: siteChain }) => {
         if (account) {
-          await targets.send(origin, 'connect', { chainId });
-          if (last.chainId && last.chainId !== chainId) await targets.send(origin, 'chainChanged', chainId);
-          await targets.send(origin, 'accountsChanged', [account.userSWA]);
+          const network = await siteNetwork(wallet.networks, siteChain);
+          await targets.send(origin, 'connect', { chainId: numberToHex(network.chainId) });
+          await targets.send(origin, 'accountsChanged', [network.address]);
           await targets.send(origin, 'okto_sessionChanged', sessionOf(account));
         } else {
           await targets.send(origin, 'accountsChanged', []);

@@ -6,6 +6,7 @@ import { encodeIntentCallData, type IntentCall } from '../../okto/intents.ts';
 import { nonceToBytes32 } from '../../okto/nonce.ts';
 import { classifyOrder, nextOrderPollDelay, ORDER_POLL_TIMEOUT_MS } from '../../okto/orders.ts';
 import { buildUserOp, type SignedUserOperation, signUserOp, userOpHash } from '../../okto/userOp.ts';
+import { CompanionError } from '../companionClient.ts';
 import { toUserError } from '../errors.ts';
 import type { WalletSession } from '../loginFlow.ts';
 import type { KeyValueStore } from '../store.ts';
@@ -45,6 +46,8 @@ export type NewJob = {
   caip2Id: string;
   call: IntentCall;
   title: string;
+  /** EIP-5792: the batch id the site knows this job by (its own, or the job's id). */
+  callsId?: string;
 };
 
 /** A job as the store holds it. */
@@ -94,6 +97,13 @@ export function toJobView(job: JobRecord): JobView {
 export type Jobs = {
   /** Records an approved job and starts it; answers the record as first stored. */
   start(input: NewJob): Promise<JobRecord>;
+  /**
+   * {@link start}, unless a job of the same `requestKey` exists: then that one. Two approvals of one
+   * request (a re-send that joined it) therefore start one job.
+   */
+  startOnce(input: NewJob & { requestKey: string }): Promise<JobRecord>;
+  /** The batch a site knows by `callsId` (EIP-5792), if it is that site's. */
+  findByCallsId(origin: string, callsId: string): Promise<JobRecord | undefined>;
   get(id: string): Promise<JobRecord | undefined>;
   /** The job a dApp request started, if any (a bridge re-send after a worker restart). */
   findByRequestKey(requestKey: string): Promise<JobRecord | undefined>;
@@ -239,12 +249,24 @@ export function createJobs({
       job = await update(job, {
         state: 'submitting',
         status: 'SENDING',
+        reason: undefined,
+        pollAttempt: 0,
         signedUserOp: signed,
         userOpHash: userOpHash(op, { entryPoint, chainId }),
         paymasterValidUntil: validUntil,
       });
     } catch (error) {
-      // Nothing was sent: the job fails with the reason, and the user can ask again.
+      // Nothing was sent. A passing failure (Okto or the companion unreachable or failing) is tried
+      // again while the approval holds; anything else fails the job with the reason.
+      if (isPassing(error) && now() - job.createdAt < APPROVAL_VALIDITY_MS) {
+        const waited = await update(job, {
+          status: 'WAITING_TO_SEND',
+          reason: toUserError(error).message,
+          pollAttempt: job.pollAttempt + 1,
+        });
+        schedule(waited, Math.min(30_000, 2000 * 2 ** Math.min(4, job.pollAttempt)));
+        return;
+      }
       return void (await fail(job, `It could not be prepared: ${toUserError(error).message}`));
     }
     await execute(job, s, signed);
@@ -375,6 +397,18 @@ export function createJobs({
       void drive(job.id);
       return job;
     },
+    startOnce(input) {
+      return exclusive(`request:${input.requestKey}`, async () => {
+        return (await self.findByRequestKey(input.requestKey)) ?? self.start(input);
+      });
+    },
+    async findByCallsId(origin, callsId) {
+      for (const id of await readIndex()) {
+        const job = await get(id);
+        if (job?.origin === origin && job.callsId === callsId) return job;
+      }
+      return undefined;
+    },
     get,
     async findByRequestKey(requestKey) {
       for (const id of await readIndex()) {
@@ -423,6 +457,15 @@ export function createJobs({
     },
   };
   return self;
+}
+
+/** Whether a failure may pass by itself: no answer, or a server error, from Okto or the companion. */
+function isPassing(error: unknown): boolean {
+  if (error instanceof OktoApiError)
+    return error.kind === 'network' || error.kind === 'timeout' || (error.status ?? 0) >= 500;
+  if (error instanceof CompanionError)
+    return error.status === 0 || error.status >= 500 || error.status === 429;
+  return false;
 }
 
 /** `0x000…<32 hex>` → the UUID Okto's orders name the job by. */

@@ -15,7 +15,7 @@ import type { EmulatedNetwork } from './networks.ts';
 
 // One emulated network on its anvil node, with the few things the emulator does on a chain: read
 // balances, credit them, and send transactions as any account (anvil impersonation, gas price 0: the
-// emulator sponsors gas, as Okto's paymaster does). Phase B's order runner sends UserOps through `sendAs`.
+// emulator sponsors gas, as Okto's paymaster does). The order runner (intents/orderRunner.ts) sends UserOps' calls through `sendAs`.
 
 /** Gas used when `eth_estimateGas` fails, so that a reverting call is mined (and fails on chain), not refused. */
 export const FALLBACK_GAS = 3_000_000n;
@@ -65,6 +65,12 @@ export type LocalChain = {
   /** Sends a transaction from `from` without its key (anvil_impersonateAccount), gas price 0. */
   sendAs(p: SendAsParameters): Promise<Hash>;
   waitForReceipt(hash: Hash): Promise<TransactionReceipt>;
+  /**
+   * Runs `work` alone on this chain: one piece of work at a time, in call order. Whatever reads then
+   * writes chain state (a balance credit) or lets anvil pick a nonce (a send) goes through here, so
+   * concurrent orders and faucet credits never interleave.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
 };
 
 /** Wraps a started anvil node as the chain of `network`. */
@@ -77,6 +83,7 @@ export function createLocalChain(network: EmulatedNetwork, node: AnvilNode): Loc
   });
   const client = createLocalChainClient(chain, node.rpcUrl);
   const impersonated = new Set<string>();
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     network,
     rpcUrl: node.rpcUrl,
@@ -110,5 +117,10 @@ export function createLocalChain(network: EmulatedNetwork, node: AnvilNode): Loc
       });
     },
     waitForReceipt: (hash) => client.waitForTransactionReceipt({ hash, pollingInterval: 50 }),
+    exclusive(work) {
+      const next = queue.catch(() => {}).then(work);
+      queue = next;
+      return next;
+    },
   };
 }
