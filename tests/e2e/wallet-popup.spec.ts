@@ -82,6 +82,14 @@ test('Send checks the recipient and the amount, and reviews exactly what it will
   await popup.getByRole('button', { name: 'Refresh balances' }).click();
   await expect(balance(popup, 'Base Sepolia', 'OTUSD')).toHaveAccessibleName('25 OTUSD');
 
+  // The tabs follow the arrow keys.
+  await popup.getByRole('tab', { name: 'Home' }).focus();
+  await popup.keyboard.press('ArrowRight');
+  await expect(popup.getByRole('tab', { name: 'Send' })).toBeFocused();
+  await expect(popup.getByRole('tab', { name: 'Send' })).toHaveAttribute('aria-selected', 'true');
+  await popup.keyboard.press('ArrowLeft');
+  await expect(popup.getByRole('tab', { name: 'Home' })).toHaveAttribute('aria-selected', 'true');
+
   await fillSend(popup, { network: 'Base Sepolia', token: OTUSD, recipient: '', amount: '' });
   await expect(popup.getByTestId('send-balance')).toHaveText('Balance: 25 OTUSD');
   const recipient = popup.getByLabel('Recipient address');
@@ -175,6 +183,16 @@ test('a send reaches success with a hash, the balance drops, and Activity lists 
   await expect(job.getByTestId('job-hash')).toHaveText(hash);
   await expect(job).toContainText('Base Sepolia');
   await reopened.screenshot({ path: screenshotPath('popup-activity') });
+});
+
+test('Home says when the balances cannot be read, with Retry', async ({ popup, stack }) => {
+  await signInToWallet(popup, stack);
+  await stack.stopEmulator();
+  await popup.getByRole('button', { name: 'Refresh balances' }).click();
+  await expect(popup.getByRole('alert')).toContainText('Could not refresh the balances');
+  await expect(popup.getByRole('button', { name: 'Retry' })).toBeVisible();
+  // What was read before stays on screen.
+  await expect(network(popup, 'Base Sepolia')).toBeVisible();
 });
 
 test('a job Okto fails shows its reason in the progress and in Activity', async ({ popup, stack }) => {
