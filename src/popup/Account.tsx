@@ -66,15 +66,16 @@ export function Account({
         Account
       </h2>
       <dl class="facts">
-        <dt>Wallet address</dt>
+        <dt>Okto account (smart wallet)</dt>
         <dd class="address-row">
           <code class="address" data-testid="user-swa">
             {account.userSWA}
           </code>
-          <Button variant="secondary" onClick={copy} aria-label="Copy wallet address">
+          <Button variant="secondary" onClick={copy} aria-label="Copy smart-wallet address">
             {copied ? 'Copied' : 'Copy'}
           </Button>
         </dd>
+        <dd class="muted small">To receive funds, use a network’s address above.</dd>
         <dt>Environment</dt>
         <dd>{environments[account.environment].label}</dd>
         <dt>Session expires</dt>

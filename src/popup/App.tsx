@@ -84,8 +84,10 @@ function useModule<module>(load: () => Promise<module>): { module?: module; fail
 const loadLoginSteps = lazily(() => import('./LoginSteps.tsx'));
 const loadWallet = lazily(() => import('./Wallet.tsx'));
 
-const couldNotLoad = <Alert>This part of the popup could not be loaded. Close it and open it again.</Alert>;
-const loading = <p class="muted center">Loading…</p>;
+const CouldNotLoad = () => (
+  <Alert>This part of the popup could not be loaded. Close it and open it again.</Alert>
+);
+const Loading = () => <p class="muted center">Loading…</p>;
 
 function Login({
   view,
@@ -95,14 +97,14 @@ function Login({
   act: (r: Parameters<typeof send>[0]) => Promise<LoginResponse>;
 }) {
   const { module, failed } = useModule(loadLoginSteps);
-  if (failed) return couldNotLoad;
-  return module ? <module.LoginSteps view={view} act={act} /> : loading;
+  if (failed) return <CouldNotLoad />;
+  return module ? <module.LoginSteps view={view} act={act} /> : <Loading />;
 }
 
 function SignedIn({ account, onLogout }: { account: AccountView; onLogout: () => Promise<LoginResponse> }) {
   const { module, failed } = useModule(loadWallet);
-  if (failed) return couldNotLoad;
-  return module ? <module.Wallet account={account} onLogout={onLogout} /> : loading;
+  if (failed) return <CouldNotLoad />;
+  return module ? <module.Wallet account={account} onLogout={onLogout} /> : <Loading />;
 }
 
 /** Requests that wait for a login: what they are, and what closing the login window does to them. */

@@ -7,6 +7,7 @@ import {
   providerRequest,
   serveDapp,
 } from './dappServer.ts';
+import { screenshotPath } from './fixtures.ts';
 import { expect, openPopup, signInWithEmail, chainsTest as test } from './stack.ts';
 
 // A dApp's signing and sending requests through the real worker, as the approval window shows them:
@@ -127,6 +128,11 @@ test('a token transfer and a batch are shown decoded, then sent; Activity names 
   expect((await batch).result).toMatchObject({ id: expect.any(String) });
 
   const activity = await openPopup(context, extensionId);
+  // Below the balances on Home: the account and the connected sites.
+  await activity.getByRole('heading', { name: 'Account' }).scrollIntoViewIfNeeded();
+  await expect(activity.getByTestId('connected-sites')).toContainText(server.origin('127.0.0.1'));
+  await activity.getByTestId('connected-sites').scrollIntoViewIfNeeded();
+  await activity.screenshot({ path: screenshotPath('popup-account') });
   await activity.getByRole('tab', { name: 'Activity' }).click();
   const jobs = activity.getByTestId('job').filter({ hasText: `asked by ${server.origin('127.0.0.1')}` });
   await expect(jobs).toHaveCount(2);
