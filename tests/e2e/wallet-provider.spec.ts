@@ -167,9 +167,15 @@ test('personal_sign and eth_signTypedData_v4: approved once, verified with viem,
     'Approve',
     'approval-typed-data',
   );
-  expect(await verifyTypedData({ address, ...typedData, signature: typed.result as `0x${string}` })).toBe(
-    true,
-  );
+  const valid = await verifyTypedData({
+    address,
+    types: typedData.types,
+    primaryType: 'Mail',
+    domain: { name: 'Test dApp', chainId: 84532n },
+    message: typedData.message,
+    signature: typed.result as `0x${string}`,
+  });
+  expect(valid).toBe(true);
   const wrongChain = { ...typedData, domain: { name: 'Test dApp', chainId: 1 } };
   expect((await providerRequest(dapp, 'eth_signTypedData_v4', [address, wrongChain])).error?.code).toBe(
     -32602,
