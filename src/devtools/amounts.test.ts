@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatGasPrice, formatInteger, formatTokenAmount } from './amounts.ts';
+import { formatGasPrice, formatInteger, formatTokenAmount, formatWei } from './amounts.ts';
 
 describe('amounts', () => {
   it('shows the exact smallest-unit integer first, then its decimal reading', () => {
@@ -10,5 +10,6 @@ describe('amounts', () => {
   it('reads fees in gwei and groups large integers', () => {
     expect(formatGasPrice(0x2255100n)).toBe('36000000 wei (0.036 gwei)');
     expect(formatInteger(1_000_000n)).toBe('1,000,000');
+    expect(formatWei(54_000_000_000_000n)).toBe('54000000000000 wei (0.000054)');
   });
 });

@@ -20,3 +20,8 @@ export function formatTokenAmount(value: bigint, decimals = 18): string {
 export function formatGasPrice(wei: bigint): string {
   return `${wei} wei (${formatUnits(wei, 9)} gwei)`;
 }
+
+/** An amount of wei, read in the native token (18 decimals): `54000000000000 wei (0.000054)`. */
+export function formatWei(wei: bigint): string {
+  return `${wei} wei (${formatUnits(wei, 18)})`;
+}
