@@ -103,7 +103,7 @@ test('a sign-in message for another site shows its fields and a loud warning', a
     'This sign-in is for bank.example, but app.example.com is asking',
   );
   await expect(page.getByRole('button', { name: 'Approve' })).toHaveAttribute('data-armed', 'true');
-  await page.screenshot({ path: screenshotPath('approval-message') });
+  await page.screenshot({ path: screenshotPath('approval-siwe') });
 });
 
 test('a message with characters that do not show marks them, and a hash is called out', async ({
@@ -171,7 +171,7 @@ test('typed data shows the domain, the message tree and an unlimited-permit warn
   );
   await expect(alerts.nth(1)).toContainText('Unlimited amount (value)');
   await expect(page.getByRole('button', { name: 'Approve' })).toHaveAttribute('data-armed', 'true');
-  await page.screenshot({ path: screenshotPath('approval-typed-data') });
+  await page.screenshot({ path: screenshotPath('approval-permit') });
 });
 
 test('a transaction shows the decoded token call, an unlimited approve, and who pays the gas', async ({
@@ -202,7 +202,7 @@ test('a transaction shows the decoded token call, an unlimited approve, and who 
   await expect(page.getByRole('alert')).toContainText('Unlimited approval');
   await expect(page.getByText('Gas paid by Okto')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Approve' })).toHaveAttribute('data-armed', 'true');
-  await page.screenshot({ path: screenshotPath('approval-transaction') });
+  await page.screenshot({ path: screenshotPath('approval-approve') });
 
   await page.getByRole('button', { name: 'Reject' }).click();
   await expect(page.getByTestId('call-title')).toHaveText('Send 1.5 OTUSD');
