@@ -180,7 +180,9 @@ export function createApprovals({
   frames = chromeFrames,
   siteOf,
   pageUrl = (path) => chrome.runtime.getURL(path),
-  promptLimiter = createRateLimiter({ burst: 3, perSecond: 1 / 20 }),
+  // A dApp asks in bursts (connect, sign in, a transaction): ten at once, then one every 5 s, so a page
+  // that re-asks after every rejection cannot keep the window up; the queue caps bound the rest.
+  promptLimiter = createRateLimiter({ burst: 10, perSecond: 1 / 5 }),
   maxPending = 20,
   maxPerTab = 3,
   maxPerSite = 3,

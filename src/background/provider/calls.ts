@@ -1,6 +1,5 @@
 import * as v from 'valibot';
 import { type Hex, isAddressEqual, numberToHex } from 'viem';
-import { ProviderErrorCode } from '../../messages/provider.ts';
 import { rawTransactionFromRequest } from '../../okto/rawTransaction.ts';
 import type { Wallet } from '../wallet/index.ts';
 import type { JobRecord } from '../wallet/jobs.ts';
@@ -164,7 +163,7 @@ export function createCallsMethods({ wallet, showJob }: CallsMethodsDependencies
       if (request.calls.length > MAX_CALLS)
         throw new ProviderRpcError(Eip5792Error.bundleTooLarge, `A batch holds at most ${MAX_CALLS} calls.`);
       checkCapabilities(request.capabilities, 'batch');
-      request.calls.forEach((call, i) => checkCapabilities(call.capabilities, `call ${i}`));
+      for (const [i, call] of request.calls.entries()) checkCapabilities(call.capabilities, `call ${i}`);
       if (request.id !== undefined && (await wallet.jobs.findByCallsId(ctx.origin, request.id)))
         throw new ProviderRpcError(
           Eip5792Error.duplicateId,

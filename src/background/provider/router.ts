@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { type Hex, numberToHex } from 'viem';
+import { numberToHex } from 'viem';
 import type { AccountView, LoginView, Settings } from '../../messages/login.ts';
 import {
   type ConnectedSiteView,
@@ -15,7 +15,6 @@ import {
   type SitesAnswer,
   SitesRequestSchema,
 } from '../../messages/provider.ts';
-import { environments } from '../../okto/environments.ts';
 import type { ActivityLog } from '../activityLog.ts';
 import type { MintedAuthToken } from '../loginFlow.ts';
 import type { KeyValueStore } from '../store.ts';
@@ -346,9 +345,22 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
   /** The approved sites as the popup shows them, with until when their tokens stay valid. */
   async function siteViews(): Promise<ConnectedSiteView[]> {
     return Promise.all(
-      (await permissions.list()).map(async ({ origin, approvedAt }) => {
+      (await permissions.list()).map(async ({ origin, approvedAt, chainId }) => {
         const tokensValidUntil = await ledger.validUntil(origin);
-        return { origin, approvedAt, ...(tokensValidUntil && { tokensValidUntil }) };
+        const network = await siteNetwork(wallet.networks, chainId).catch(() => undefined);
+        return {
+          origin,
+          approvedAt,
+          ...(tokensValidUntil && { tokensValidUntil }),
+          ...(network && {
+            network: {
+              caip2Id: network.caip2Id,
+              chainId: network.chainId,
+              label: network.label,
+              logo: network.logo,
+            },
+          }),
+        };
       }),
     );
   }
