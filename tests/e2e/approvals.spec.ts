@@ -14,6 +14,7 @@ import {
 import { launchExtension, screenshotPath } from './fixtures.ts';
 import { expect, signInWithEmail, test as stackTest } from './stack.ts';
 import { stopWorkerSeenStopped } from './swControl.ts';
+import { walletAddress } from './walletHelpers.ts';
 
 // The approval queue in real Chromium: one window however many requests, limits per tab and per site,
 // requests bound to the documents that asked, the embedding page of a frame, and guarded buttons.
@@ -283,8 +284,10 @@ test('the toolbar popup’s Approve ignores a click right after it opens', async
   context,
   popup,
   stack,
+  serviceWorker,
 }) => {
-  const userSWA = await signInWithEmail(popup, stack);
+  await signInWithEmail(popup, stack);
+  const address = await walletAddress(serviceWorker, stack);
   const dapp = await openPage(context, 'app.test');
   const opened = nextApprovalWindow(context);
   let settled = false;
@@ -308,7 +311,7 @@ test('the toolbar popup’s Approve ignores a click right after it opens', async
   await popup.screenshot({ path: screenshotPath('popup-pending') });
   const closed = window.waitForEvent('close');
   await approve.click();
-  expect(await asked).toEqual({ result: [userSWA] });
+  expect(await asked).toEqual({ result: [address] });
   await closed;
 });
 
@@ -317,8 +320,10 @@ test('a worker stopped while the window shows a queue still knows it: approving 
   popup,
   stack,
   extensionId,
+  serviceWorker,
 }) => {
   const userSWA = await signInWithEmail(popup, stack);
+  const address = await walletAddress(serviceWorker, stack);
   const opened = nextApprovalWindow(context);
   const first = providerRequest(await openPage(context, 'one.test'), 'okto_requestAuthToken');
   const approval = await opened;
@@ -330,5 +335,5 @@ test('a worker stopped while the window shows a queue still knows it: approving 
   expect((await first).result).toMatchObject({ userSWA });
   await expect(approval.getByTestId('approval-site')).toHaveText('two.test');
   await answerApproval(approval, 'Approve');
-  expect(await second).toEqual({ result: [userSWA] });
+  expect(await second).toEqual({ result: [address] });
 });
