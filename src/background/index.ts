@@ -300,13 +300,18 @@ function createTestHooks() {
     mintAuthToken: (ttlSeconds?: number) => flow.mintAuthToken(ttlSeconds),
     checkSession: () => flow.checkSession(),
     activity: () => activityLog.list(),
-    /** Records `count` synthetic provider requests for `tabId`, to test the panel under load. */
-    recordActivity: (count: number, tabId = -1, origin = 'https://load.test') => {
+    /** The wallet's jobs, newest first. */
+    jobs: () => wallet.jobs.list(),
+    /**
+     * Records `count` synthetic provider requests for `tabId`, to test the panel under load. Without an
+     * `origin` they come from ten origins (load-0.test … load-9.test): one origin keeps only its share.
+     */
+    recordActivity: (count: number, tabId = -1, origin?: string) => {
       for (let i = 0; i < count; i++)
         activityLog.record({
           kind: 'provider',
           tabId,
-          origin,
+          origin: origin ?? `https://load-${i % 10}.test`,
           method: i % 2 ? 'eth_chainId' : 'eth_accounts',
           request: { n: i },
           response: i % 2 ? '0x1' : [],

@@ -13,7 +13,7 @@ const DEFAULT_EMULATOR_PORT = 8790;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 const USAGE = `Usage: npm run emulator -- [--port <port>] [--host <host> [--allow-remote]] [--no-chains | --block-time <s>]
-                            [--client <clientSWA>=<signerAddress> ...]
+                            [--client <clientSWA>=<signerAddress> ...] [--real-providers]
 
   --port          port to listen on (default ${DEFAULT_EMULATOR_PORT}; 0 picks a free port)
   --host          interface to bind (default 127.0.0.1, loopback only)
@@ -22,6 +22,8 @@ const USAGE = `Usage: npm run emulator -- [--port <port>] [--host <host> [--allo
   --block-time    mine a block every <s> seconds instead of one per transaction
   --client        register an Okto client: its smart-wallet address and the address of the key that
                   signs for it (repeatable; the development client is always registered)
+  --real-providers  /authenticate also trusts the real Google, Apple and X (their keys and users/me),
+                  besides the local stand-ins
 
 Environment: EMULATOR_SECRET overrides the secret the users' Okto keys are derived from.`;
 
@@ -34,6 +36,7 @@ type EmulatorCommand = {
   allowRemote: boolean;
   chains: boolean | { blockTimeSeconds: number };
   clients: { clientSWA: Address; signer: Address }[];
+  realProviders: boolean;
 };
 
 /** Reads the command line; throws {@link UsageError} with a readable message when it is wrong. */
@@ -45,6 +48,7 @@ function parseCommand(args: string[]): EmulatorCommand | 'help' {
     'no-chains'?: boolean;
     'block-time'?: string;
     client?: string[];
+    'real-providers'?: boolean;
     help?: boolean;
   };
   try {
@@ -57,6 +61,7 @@ function parseCommand(args: string[]): EmulatorCommand | 'help' {
         'no-chains': { type: 'boolean' },
         'block-time': { type: 'string' },
         client: { type: 'string', multiple: true },
+        'real-providers': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -101,7 +106,7 @@ function parseCommand(args: string[]): EmulatorCommand | 'help' {
       throw new UsageError(`--client: signer "${signer}" is not a 0x-prefixed 20-byte address`);
     clients.push({ clientSWA: clientSWA as Address, signer: signer as Address });
   }
-  return { port, host, allowRemote, chains, clients };
+  return { port, host, allowRemote, chains, clients, realProviders: values['real-providers'] ?? false };
 }
 
 async function main(): Promise<void> {
@@ -187,6 +192,7 @@ async function main(): Promise<void> {
       ...command.clients.map(
         ({ clientSWA, signer }) => `[okto-emulator] Client ${clientSWA} signed by ${signer}`,
       ),
+      `[okto-emulator] Sign-in stand-ins: Google ${emulator.url}/idp/google, Apple ${emulator.url}/idp/apple, X ${emulator.url}/idp/x, client_jwt app ${emulator.url}/app/okto/extension-login (control: POST /__emulator/idp)`,
       ...(emulator.chains
         ? describeLocalChains(emulator.chains, emulator.url).map((line) => `[okto-emulator] ${line}`)
         : ['[okto-emulator] No local chains (--no-chains).']),

@@ -5,7 +5,8 @@ import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
 import { DEV_EXTENSION_ID } from '../extensionId.ts';
 
 // The local stack: the Okto emulator plus a companion signing for the emulator's development client,
-// and, when asked, the emulator's local chains. `npm start` runs it on fixed ports with chains; tests run
+// and, when asked, the emulator's local chains. The companion runs with OKTO_ENVIRONMENT=local, so it
+// offers every login method against the emulator's Google, Apple, X and example-app stand-ins. `npm start` runs it on fixed ports with chains; tests run
 // it on free ports, without chains unless they need them, and drive it (outbox, clock, faucet).
 
 export type OutboxMessage = {
@@ -18,6 +19,14 @@ export type OutboxMessage = {
 
 /** One of the emulator's local chains. */
 export type LocalStackChain = { caipId: string; networkName: string; chainId: number; rpcUrl: string };
+
+/** The next answer of an identity stand-in (`POST /__emulator/idp`, okto-social-login.md §5.2). */
+export type IdpAnswer = {
+  provider: 'google' | 'apple' | 'twitter' | 'app';
+  next: 'page' | 'approve' | 'deny' | 'http401' | 'badState' | 'badNonce';
+  /** The account `approve` signs in as; default alice@example.com. */
+  account?: string;
+};
 
 /** A faucet request (`POST /__emulator/fund`): `amount` in the smallest unit; no `token` = native. */
 export type FundParameters = { address: string; caip2Id: string; amount: bigint | string; token?: string };
@@ -36,6 +45,10 @@ export type LocalStack = {
   chains(): LocalStackChain[];
   /** Credits an address through the emulator's faucet; answers the new balance (smallest unit). */
   fund(p: FundParameters): Promise<bigint>;
+  /** Sets the next answer of a Google-, Apple-, X-like stand-in or of the example app (one-shot). */
+  setIdpAnswer(answer: IdpAnswer): Promise<void>;
+  /** Replaces the Google- or Apple-like issuer's signing key; answers the new `kid`. */
+  rotateIdpKeys(provider: 'google' | 'apple'): Promise<string>;
   /** Moves the emulator's clock, and the companion's with it, forward. */
   advanceClock(seconds: number): Promise<void>;
   stopCompanion(): Promise<void>;
@@ -133,6 +146,16 @@ export async function startLocalStack(p: StartLocalStackParameters = {}): Promis
     return (await response.json()) as OutboxMessage[];
   }
 
+  async function idpControl(body: unknown): Promise<unknown> {
+    const response = await fetchWithReconnect(`${emulatorUrl}/__emulator/idp`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`/__emulator/idp answered HTTP ${response.status}`);
+    return response.json();
+  }
+
   async function advanceEmulatorClock(seconds: number): Promise<void> {
     const response = await fetchWithReconnect(`${emulatorUrl}/__emulator/clock`, {
       method: 'POST',
@@ -178,6 +201,12 @@ export async function startLocalStack(p: StartLocalStackParameters = {}): Promis
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       throw new Error(`no code was sent to ${to}`);
+    },
+    async setIdpAnswer(answer) {
+      await idpControl(answer);
+    },
+    async rotateIdpKeys(provider) {
+      return ((await idpControl({ rotateKeys: provider })) as { kid: string }).kid;
     },
     async advanceClock(seconds) {
       await advanceEmulatorClock(seconds);

@@ -5,12 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { startDemoDapp } from '../demo/server.ts';
 import { TEST_TOKEN } from '../emulator/chains/testToken.ts';
+import { EXAMPLE_APP_LABEL } from '../emulator/identity/devClients.ts';
 import { DEV_EXTENSION_ID } from '../extensionId.ts';
 import { type LocalStack, startLocalStack } from './localStack.ts';
 
 // `npm start`: the whole local product with no account and no network. It starts the Okto emulator
-// (8790) with its local chains (one anvil per network, on free ports), the companion (8791) with the
-// emulator's development client and the demo dApp (8792), builds the extension for them, and opens
+// (8790) with its local chains (one anvil per network, on free ports) and its Google, Apple, X and
+// example-app stand-ins, the companion (8791) with the emulator's development clients (every login
+// method on) and the demo dApp (8792), builds the extension for them, and opens
 // Chromium with it loaded. Ctrl-C stops everything, the chains included.
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -100,12 +102,15 @@ ${stack
   .chains()
   .map((chain) => `  Chain ${chain.caipId.padEnd(12)} ${chain.rpcUrl}  (${chain.networkName})`)
   .join('\n')}
+  Sign-in methods   email, WhatsApp, Google, Apple, X, ${EXAMPLE_APP_LABEL}: local stand-ins, pick any account
+  Stand-ins         ${stack.emulatorUrl}/idp/google, /idp/apple, /idp/x, /app/okto/extension-login
   Test token        ${TEST_TOKEN.symbol} (${TEST_TOKEN.decimals} decimals) at ${TEST_TOKEN.address} on every chain
   Faucet            POST ${stack.emulatorUrl}/__emulator/fund {"address","caip2Id","amount"[,"token"]}
 `);
   if (browser)
     console.log(`Chromium is open with the extension loaded: click the Okto icon in the toolbar (pin it from the
 puzzle-piece menu), log in with any email or WhatsApp number, and read the code in the inbox tab.
+Google, Apple, X and ${EXAMPLE_APP_LABEL} sign-in run against the emulator's stand-ins: pick an account in their window.
 Then try the demo dApp tab: it connects through wagmi, signs, sends on the local chains, and gets an
 Okto auth token.`);
   else

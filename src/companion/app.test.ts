@@ -131,6 +131,8 @@ test('GET /v1/config answers what the extension needs to pair with this companio
     clientSWA: TEST_CLIENT_SWA,
     environment: 'sandbox',
     oktoBaseUrl: 'https://sandbox-api.okto.tech',
+    // No provider variable is set: the OTP methods only.
+    login: { otp: { email: true, whatsapp: true } },
   });
 });
 

@@ -20,10 +20,13 @@ import {
 import { createPaymasterData } from '../okto/paymaster.ts';
 import { signSessionAsClient } from '../okto/session.ts';
 import type { Signer } from '../okto/signer.ts';
+import { answerAppleRelay, RELAYED_STATE_SECONDS, relayPage } from './appleRelay.ts';
 import { ipRateLimitSubjects, resolveClientIp } from './clientIp.ts';
 import type { CompanionAppConfig } from './config.ts';
-import { idTokenChecks } from './idToken.ts';
+import { createIdTokenChecks, ID_TOKEN_MAX_AGE_SECONDS } from './idToken.ts';
+import { APPLE_RELAY_PATH, allowedExtensionIds, publicLoginConfig } from './loginConfig.ts';
 import { createOktoSessionVerifier } from './oktoSessions.ts';
+import { createProviderKeys } from './providerKeys.ts';
 import { LOG_PSEUDONYM_LENGTH, pseudonymise } from './pseudonym.ts';
 import {
   type CompanionRateLimits,
@@ -36,6 +39,7 @@ import {
 import { readBodyText } from './requestBody.ts';
 import { CompanionRequestError, invalidInput, toOktoErrorBody } from './requestError.ts';
 import { contactOf, parseRequest, requestSchemas } from './requests.ts';
+import { exchangeTwitterCode, X_EXCHANGE_TIMEOUT_MS } from './twitterExchange.ts';
 
 // The companion as a web-standard fetch handler (`app.fetch(request, env)`): no Node API in here, so it
 // runs on any runtime that speaks Request/Response. It is not a signing oracle: every route builds
@@ -66,6 +70,9 @@ export const PAYMASTER_ROUTE_VALIDITY_SECONDS = 600;
 /** The route whose answers, errors included, are in Okto's envelope (wallet spec §6). */
 const PAYMASTER_PATH = '/v1/paymaster';
 
+/** The X code exchange (okto-social-login.md §3.3). */
+const TWITTER_TOKEN_PATH = '/v1/oauth/twitter/token';
+
 export type CreateCompanionAppParameters = {
   config: CompanionAppConfig;
   /** The client key's signer; the key itself never reaches the handler. */
@@ -77,8 +84,13 @@ export type CreateCompanionAppParameters = {
   clock?: () => number;
   /** Receives one JSON line per request. */
   log?: (line: string) => void;
-  /** Reaches Okto's BFF (verify-session, for `/v1/paymaster`); default the global `fetch`. */
+  /**
+   * Reaches Okto's BFF (verify-session, for `/v1/paymaster`), X's token endpoint and the configured
+   * issuers' keys; default the global `fetch`.
+   */
   fetch?: typeof fetch;
+  /** How long the X code exchange waits for X; default 10 s. */
+  xExchangeTimeoutMs?: number;
 };
 
 /** One log line: what happened, never to whom (pseudonyms only), never a key, code or token. */
@@ -109,11 +121,25 @@ export function createCompanionApp({
   clock = Date.now,
   log = (line) => console.log(line),
   fetch: fetchFn = fetch,
+  xExchangeTimeoutMs = X_EXCHANGE_TIMEOUT_MS,
 }: CreateCompanionAppParameters) {
   const app = new Hono<CompanionEnv>();
   const allowedOrigins = new Set(config.allowedOrigins);
+  const extensionIds = allowedExtensionIds(config.allowedOrigins);
   const oktoSessions = createOktoSessionVerifier({ baseUrl: config.oktoBaseUrl, fetch: fetchFn, clock });
   const pseudonymOf = (value: string) => pseudonymise({ salt: config.hashSalt, value });
+  if (config.login.apple !== undefined && config.publicUrl === undefined)
+    throw new TypeError(
+      'Apple sign-in needs config.publicUrl (the relay is under it); startCompanion fills it in for local.',
+    );
+  /** The key under which an X access token this companion handed out is remembered: a salted hash. */
+  const xTokenKey = (accessToken: string) => `x-token:${pseudonymOf(`x-token:${accessToken}`)}`;
+  const checkIdToken = createIdTokenChecks({
+    login: config.login,
+    clientSWA: config.clientSWA,
+    providerKeys: createProviderKeys({ fetch: fetchFn }),
+    isIssuedXToken: (accessToken) => rateLimiter.isRemembered(xTokenKey(accessToken)),
+  });
 
   async function enforce(key: string, limit: RateLimit, what: string) {
     const { allowed, retryAfter } = await rateLimiter.hit(key, limit);
@@ -198,6 +224,8 @@ export function createCompanionApp({
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
+    // The Apple relay logs its route and status only (okto-social-login.md §3.2).
+    const quiet = c.req.path === APPLE_RELAY_PATH;
     const line: CompanionLogLine = {
       ts: new Date(clock()).toISOString(),
       // The route's pattern, not the path: a path can carry anything, an address included.
@@ -210,15 +238,19 @@ export function createCompanionApp({
     const ip = c.get('ip');
     const user = c.get('user');
     const error = c.get('errorCode');
-    if (contact) line.contact = contact;
-    if (ip) line.ip = ip;
-    if (user) line.user = user;
-    if (error) line.error = error;
+    if (!quiet) {
+      if (contact) line.contact = contact;
+      if (ip) line.ip = ip;
+      if (user) line.user = user;
+      if (error) line.error = error;
+    }
     log(JSON.stringify(line));
   });
 
   // Origin policy: a browser request from an origin not on the list gets no CORS headers and no signature.
+  // Not for the Apple relay: Apple's page posts to it, from Apple's origin, and it signs nothing.
   app.use(async (c, next) => {
+    if (c.req.path === APPLE_RELAY_PATH) return next();
     const origin = c.req.header('origin');
     if (origin !== undefined && !allowedOrigins.has(origin))
       throw new CompanionRequestError({
@@ -249,7 +281,12 @@ export function createCompanionApp({
   app.get('/healthz', (c) => c.json({ status: 'ok', rateLimiter: rateLimiter.kind }));
 
   app.get('/v1/config', (c) =>
-    c.json({ clientSWA: config.clientSWA, environment: config.environment, oktoBaseUrl: config.oktoBaseUrl }),
+    c.json({
+      clientSWA: config.clientSWA,
+      environment: config.environment,
+      oktoBaseUrl: config.oktoBaseUrl,
+      login: publicLoginConfig(config),
+    }),
   );
 
   /** An OTP route: check the body, count the contact, then build `data` with our clock and SWA, and sign it. */
@@ -268,23 +305,60 @@ export function createCompanionApp({
     });
   }
 
-  // A token makes a send a resend.
-  otpRoute('/v1/otp/email/send', requestSchemas.emailSend, 'send', ({ email, token }, common) =>
-    token === undefined
-      ? buildEmailSendData({ email, ...common })
-      : buildEmailResendData({ email, token, ...common }),
-  );
-  otpRoute('/v1/otp/whatsapp/send', requestSchemas.whatsAppSend, 'send', ({ token, ...contact }, common) =>
-    token === undefined
-      ? buildWhatsAppSendData({ ...contact, ...common })
-      : buildWhatsAppResendData({ ...contact, token, ...common }),
-  );
-  otpRoute('/v1/otp/email/verify', requestSchemas.emailVerify, 'verify', (input, common) =>
-    buildEmailVerifyData({ ...input, ...common }),
-  );
-  otpRoute('/v1/otp/whatsapp/verify', requestSchemas.whatsAppVerify, 'verify', (input, common) =>
-    buildWhatsAppVerifyData({ ...input, ...common }),
-  );
+  // A token makes a send a resend. A method COMPANION_LOGIN_METHODS leaves out has no routes: nothing
+  // is signed for it (a WhatsApp code costs money).
+  if (config.login.otp.email) {
+    otpRoute('/v1/otp/email/send', requestSchemas.emailSend, 'send', ({ email, token }, common) =>
+      token === undefined
+        ? buildEmailSendData({ email, ...common })
+        : buildEmailResendData({ email, token, ...common }),
+    );
+    otpRoute('/v1/otp/email/verify', requestSchemas.emailVerify, 'verify', (input, common) =>
+      buildEmailVerifyData({ ...input, ...common }),
+    );
+  }
+  if (config.login.otp.whatsapp) {
+    otpRoute('/v1/otp/whatsapp/send', requestSchemas.whatsAppSend, 'send', ({ token, ...contact }, common) =>
+      token === undefined
+        ? buildWhatsAppSendData({ ...contact, ...common })
+        : buildWhatsAppResendData({ ...contact, token, ...common }),
+    );
+    otpRoute('/v1/otp/whatsapp/verify', requestSchemas.whatsAppVerify, 'verify', (input, common) =>
+      buildWhatsAppVerifyData({ ...input, ...common }),
+    );
+  }
+
+  /** Apple's form_post, relayed to the extension named in `state` (okto-social-login.md §3.2). */
+  if (config.login.apple !== undefined)
+    app.post(APPLE_RELAY_PATH, limitByIp('login'), (c) =>
+      answerAppleRelay({
+        request: c.req.raw,
+        extensionIds,
+        async useState(state) {
+          const key = `apple-state:${pseudonymOf(`apple-state:${state}`)}`;
+          if (await rateLimiter.isRemembered(key)) return false;
+          await rateLimiter.remember(key, RELAYED_STATE_SECONDS);
+          return true;
+        },
+      }),
+    );
+
+  /** The X code exchange; the token it answers is remembered, so that `/v1/session` takes only those. */
+  const twitterExchange = config.twitterExchange;
+  if (twitterExchange !== undefined)
+    app.post(TWITTER_TOKEN_PATH, limitByIp('login'), requireJson, async (c) => {
+      const input = await readBody(c, requestSchemas.twitterToken);
+      const { accessToken, expiresIn } = await exchangeTwitterCode({
+        input,
+        origin: c.req.header('origin'),
+        extensionIds,
+        exchange: twitterExchange,
+        fetch: fetchFn,
+        timeoutMs: xExchangeTimeoutMs,
+      });
+      await rateLimiter.remember(xTokenKey(accessToken), Math.min(expiresIn, ID_TOKEN_MAX_AGE_SECONDS));
+      return c.json({ accessToken, expiresIn });
+    });
 
   /**
    * The client's parts of a session registration, for a completed login only: the body carries the
@@ -294,10 +368,10 @@ export function createCompanionApp({
   app.post('/v1/session', limitByIp('login'), requireJson, async (c) => {
     const { sessionPk, nonce, authData } = await readBody(c, requestSchemas.session);
     const now = clock() / 1000;
-    const { usableUntil } = idTokenChecks[authData.provider]({
+    const { usableUntil } = await checkIdToken({
+      provider: authData.provider,
       idToken: authData.idToken,
       now,
-      clientSWA: config.clientSWA,
     });
     await limitOverall('session');
     const login = pseudonymOf(`id-token:${authData.provider}:${authData.idToken}`);
@@ -372,7 +446,7 @@ export function createCompanionApp({
       {
         error: {
           code: 'not_found',
-          message: `There is no ${c.req.method} route here. The routes are GET /v1/config, GET /healthz and POST /v1/otp/{email,whatsapp}/{send,verify}, /v1/session and /v1/paymaster.`,
+          message: `There is no ${c.req.method} route here. The routes are GET /v1/config, GET /healthz and POST /v1/otp/{email,whatsapp}/{send,verify}, /v1/session, /v1/paymaster, and for the login methods this service enables, /v1/oauth/twitter/token and /v1/oauth/apple/callback.`,
         },
       },
       404,
@@ -383,6 +457,11 @@ export function createCompanionApp({
     const failure = toRequestError(error);
     c.set('errorCode', failure.code);
     if (failure.retryAfter !== undefined) c.header('Retry-After', String(failure.retryAfter));
+    if (c.req.path === APPLE_RELAY_PATH) {
+      const page = relayPage(failure.status, failure.shortMessage);
+      if (failure.retryAfter !== undefined) page.headers.set('Retry-After', String(failure.retryAfter));
+      return page;
+    }
     return c.json(
       c.req.path === PAYMASTER_PATH ? toOktoErrorBody(failure) : failure.toBody(),
       failure.status,

@@ -2,13 +2,14 @@ import { secp256k1 } from '@noble/curves/secp256k1';
 import { type Address, type Hex, isAddress, sha256, stringToBytes } from 'viem';
 import { environments, isOktoEnvironment, type OktoEnvironment } from '../okto/environments.ts';
 import { BaseError } from '../okto/errors.ts';
+import { LoginConfigError, type LoginSettings, readLoginSettings } from './loginConfig.ts';
 import { type CompanionRateLimits, DEFAULT_RATE_LIMITS, type RateLimit } from './rateLimit.ts';
 
 // The companion's configuration, read once from the environment at start-up. Every failure names
 // the variable and what is wrong with it, and never repeats a secret's value.
 
 /** Everything the companion needs to sign for one Okto client. */
-export type CompanionConfig = {
+export type CompanionConfig = LoginSettings & {
   /** The client key from Okto's dashboard. Secret: only the signer may see it. */
   clientPrivateKey: Hex;
   clientSWA: Address;
@@ -88,7 +89,15 @@ export function loadCompanionConfig(env: CompanionEnv): CompanionConfig {
   const environment = readEnvironment(env);
   const oktoBaseUrl = readBaseUrl(env, environment);
   const redisUrl = readRedisUrl(env);
+  let loginSettings: LoginSettings;
+  try {
+    loginSettings = readLoginSettings(env, environment, oktoBaseUrl);
+  } catch (error) {
+    if (error instanceof LoginConfigError) throw new CompanionConfigError(error.variable, error.problem);
+    throw error;
+  }
   return {
+    ...loginSettings,
     clientPrivateKey,
     clientSWA,
     environment,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createMemoryRateLimiter, DEFAULT_RATE_LIMITS } from './rateLimit.ts';
+import { createMemoryRateLimiter, DEFAULT_RATE_LIMITS, RateLimiterFullError } from './rateLimit.ts';
 
 describe('createMemoryRateLimiter', () => {
   test('allows `limit` hits per window, then answers the seconds until the window ends', async () => {
@@ -56,5 +56,26 @@ describe('createMemoryRateLimiter', () => {
     expect(paymaster).toEqual({ limit: 240, windowSeconds: 60 });
     expect(DEFAULT_RATE_LIMITS.paymasterPerUser).toEqual({ limit: 30, windowSeconds: 60 });
     expect(DEFAULT_RATE_LIMITS.sessionsPerIdToken).toBe(2);
+  });
+});
+
+describe('remember and isRemembered', () => {
+  test('a remembered key is known until its TTL, and asking creates nothing', async () => {
+    let now = 0;
+    const limiter = createMemoryRateLimiter({ clock: () => now, maxKeys: 2 });
+    expect(await limiter.isRemembered('x')).toBe(false);
+    expect(await limiter.isRemembered('x')).toBe(false);
+    await limiter.remember('x', 60);
+    expect(await limiter.isRemembered('x')).toBe(true);
+    now = 59_999;
+    expect(await limiter.isRemembered('x')).toBe(true);
+    now = 60_000;
+    expect(await limiter.isRemembered('x')).toBe(false);
+  });
+
+  test('remembered keys count against the memory cap, which fails closed', async () => {
+    const limiter = createMemoryRateLimiter({ clock: () => 0, maxKeys: 1 });
+    await limiter.remember('a', 60);
+    await expect(limiter.remember('b', 60)).rejects.toBeInstanceOf(RateLimiterFullError);
   });
 });

@@ -21,6 +21,15 @@ export type RateLimiter = {
    * @throws {RateLimiterFullError} when the store holds as many counters as it may and `key` is new.
    */
   hit(key: string, limit: RateLimit): Promise<RateLimitResult>;
+  /**
+   * Keeps `key` for `ttlSeconds` (again from now when it is kept already): the companion remembers what
+   * it handed out, e.g. the X access tokens of its code exchanges, under a salted hash.
+   * @throws {RateLimiterUnavailableError} when the store cannot answer.
+   * @throws {RateLimiterFullError} when the store holds as many keys as it may and `key` is new.
+   */
+  remember(key: string, ttlSeconds: number): Promise<void>;
+  /** Whether `key` was remembered and has not expired. Creates nothing. */
+  isRemembered(key: string): Promise<boolean>;
   close(): Promise<void>;
 };
 
@@ -159,6 +168,20 @@ export function createMemoryRateLimiter({
       return window.count <= limit
         ? { allowed: true, retryAfter: 0 }
         : { allowed: false, retryAfter: Math.max(1, Math.ceil((window.resetAt - now) / 1000)) };
+    },
+    async remember(key, ttlSeconds) {
+      const now = clock();
+      if (now >= nextSweepAt && (windows.size < maxKeys || now >= earliestResetAt)) sweep(now);
+      if (!windows.has(key) && windows.size >= maxKeys)
+        throw new RateLimiterFullError(Math.max(1, Math.ceil((earliestResetAt - now) / 1000)));
+      const resetAt = now + ttlSeconds * 1000;
+      // Remembered keys have their own prefixes (`x-token:`, `apple-state:`) and are never hit.
+      windows.set(key, { count: Number.MAX_SAFE_INTEGER, resetAt });
+      if (resetAt < earliestResetAt) earliestResetAt = resetAt;
+    },
+    async isRemembered(key) {
+      const window = windows.get(key);
+      return window !== undefined && window.resetAt > clock();
     },
     async close() {
       windows.clear();

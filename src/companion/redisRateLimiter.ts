@@ -77,6 +77,20 @@ export function createRedisRateLimiter({
         ? { allowed: true, retryAfter: 0 }
         : { allowed: false, retryAfter: Math.max(1, Math.ceil(ttlMs / 1000)) };
     },
+    async remember(key, ttlSeconds) {
+      try {
+        await redis.set(`${keyPrefix}${key}`, '1', 'PX', ttlSeconds * 1000);
+      } catch (cause) {
+        throw new RateLimiterUnavailableError('The rate-limit store (Redis) is unreachable.', { cause });
+      }
+    },
+    async isRemembered(key) {
+      try {
+        return (await redis.exists(`${keyPrefix}${key}`)) === 1;
+      } catch (cause) {
+        throw new RateLimiterUnavailableError('The rate-limit store (Redis) is unreachable.', { cause });
+      }
+    },
     /** Resolves true once connected; false on the first connection error or after `timeoutMs`. */
     ready(timeoutMs) {
       if (redis.status === 'ready') return Promise.resolve(true);

@@ -19,6 +19,14 @@ export type CompanionErrorCode =
   | 'id_token_too_old'
   /** `/v1/session`: the id token names another Okto client. */
   | 'id_token_other_client'
+  /** `/v1/session`: the token's signature, issuer or freshness does not hold, or X's token is not one we handed out. */
+  | 'id_token_invalid'
+  /** `/v1/oauth/twitter/token`: the redirect is not an allowed extension's, or not the calling extension's. */
+  | 'redirect_not_allowed'
+  /** `/v1/oauth/twitter/token`: X refused the code (expired or used, wrong verifier or redirect). */
+  | 'provider_rejected'
+  /** X, or an issuer's keys, could not be reached, failed, or took over the timeout. */
+  | 'provider_unavailable'
   /** `/v1/session`: this id token already registered its sessions. */
   | 'id_token_used'
   /** `/v1/paymaster`: the auth token is not valid, or Okto does not know its session. */

@@ -101,7 +101,7 @@ const SessionSchema = v.strictObject({
       ),
       provider: v.picklist(
         ID_TOKEN_PROVIDERS,
-        `must be one of ${ID_TOKEN_PROVIDERS.map((p) => JSON.stringify(p)).join(', ')}: "okto" for an email or WhatsApp OTP login.`,
+        `must be one of ${ID_TOKEN_PROVIDERS.map((p) => JSON.stringify(p)).join(', ')}: "okto" for an email or WhatsApp OTP login, X is "twitter".`,
       ),
     },
     'must be an object: {"idToken": "<the id token of the login>", "provider": "okto"}.',
@@ -126,6 +126,28 @@ const PaymasterSchema = v.strictObject({
   ),
 });
 
+/**
+ * `POST /v1/oauth/twitter/token` (okto-social-login.md §3.3): the code X answered, the flow's PKCE verifier,
+ * and the redirect it was sent to (checked against the allowed extensions by the route).
+ */
+const TwitterTokenSchema = v.strictObject({
+  code: v.pipe(
+    v.string('must be a string: the code X answered in the redirect.'),
+    v.regex(/^[\x20-\x7E]{1,512}$/, 'must be 1 to 512 printable ASCII characters: the code X answered.'),
+  ),
+  codeVerifier: v.pipe(
+    v.string('must be a string: the PKCE code verifier of this sign-in.'),
+    v.regex(
+      /^[A-Za-z0-9._~-]{43,128}$/,
+      'must be 43 to 128 characters of A-Z, a-z, 0-9 and . _ ~ - (RFC 7636).',
+    ),
+  ),
+  redirectUri: v.pipe(
+    v.string("must be a string: chrome.identity.getRedirectURL('twitter')."),
+    v.maxLength(256, "is too long: send chrome.identity.getRedirectURL('twitter')."),
+  ),
+});
+
 /** The schema of each signing route's body. */
 export const requestSchemas = {
   emailSend: EmailSendSchema,
@@ -134,6 +156,7 @@ export const requestSchemas = {
   whatsAppVerify: WhatsAppVerifySchema,
   session: SessionSchema,
   paymaster: PaymasterSchema,
+  twitterToken: TwitterTokenSchema,
 } as const;
 
 /**

@@ -80,15 +80,8 @@ export async function startCompanion({
     rateLimiter = redis;
   }
 
-  const app = createCompanionApp({
-    config,
-    signer: privateKeySigner(config.clientPrivateKey),
-    rateLimiter,
-    limits,
-    clock,
-    log,
-    fetch,
-  });
+  // Made once the port is known: for local, COMPANION_PUBLIC_URL defaults to the companion's own URL.
+  let app: ReturnType<typeof createCompanionApp> | undefined;
   // A slow or silent client must not hold a connection for long, nor many clients all of them.
   const server = createServer(
     {
@@ -96,7 +89,9 @@ export async function startCompanion({
       requestTimeout: REQUEST_TIMEOUT_MS,
       connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
     },
-    getRequestListener((request, env) => app.fetch(request, { clientIp: env.incoming.socket.remoteAddress })),
+    getRequestListener((request, env) =>
+      (app as NonNullable<typeof app>).fetch(request, { clientIp: env.incoming.socket.remoteAddress }),
+    ),
   );
   server.maxConnections = config.maxConnections;
 
@@ -114,8 +109,27 @@ export async function startCompanion({
   }
 
   const actualPort = (server.address() as AddressInfo).port;
+  const url = `http://${urlHost(host)}:${actualPort}`;
+  try {
+    app = createCompanionApp({
+      config: {
+        ...config,
+        ...(config.publicUrl === undefined && config.environment === 'local' ? { publicUrl: url } : {}),
+      },
+      signer: privateKeySigner(config.clientPrivateKey),
+      rateLimiter,
+      limits,
+      clock,
+      log,
+      fetch,
+    });
+  } catch (error) {
+    server.close();
+    await rateLimiter.close();
+    throw error;
+  }
   return {
-    url: `http://${urlHost(host)}:${actualPort}`,
+    url,
     port: actualPort,
     rateLimiter: rateLimiter.kind,
     async close() {

@@ -23,6 +23,7 @@ import { createClockRoutes } from './clockRoutes.ts';
 import { type Contact, parseEmailContact, parseWhatsAppContact } from './contact.ts';
 import { createEventRoutes } from './events.ts';
 import { createFaucetRoutes } from './faucet.ts';
+import { createIdentity } from './identity/routes.ts';
 import { createIdTokens } from './idTokens.ts';
 import { renderInboxPage } from './inboxPage.ts';
 import { createOrderBook } from './intents/orderBook.ts';
@@ -70,6 +71,13 @@ export type CreateEmulatorAppOptions = {
   chains?: LocalChains;
   /** Secret of the users' Okto keys (§4.4 of the wallet protocol); default {@link DEFAULT_EMULATOR_SECRET}. */
   emulatorSecret?: string;
+  /**
+   * The emulator's own origin, as clients reach it: the issuers of its Google- and Apple-like stand-ins are
+   * under it (okto-social-login.md §5). Default `http://127.0.0.1:8790`; `startEmulator` passes its URL.
+   */
+  origin?: string;
+  /** Also trust the real Google, Apple and X at `/authenticate` (sandbox-like use). Default false. */
+  realProviders?: boolean;
 };
 
 /**
@@ -92,6 +100,8 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
     allowRemote = false,
     chains,
     emulatorSecret = DEFAULT_EMULATOR_SECRET,
+    origin = 'http://127.0.0.1:8790',
+    realProviders = false,
   } = options;
   const clients = createClientRegistry(clientList);
   const challenges = createOtpChallenges({ clock, randomBytes });
@@ -107,6 +117,7 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
   const activity = createActivityLog();
   const orders = createOrderBook();
   if (chains) recordDeposits(chains.transfers, activity);
+  const identity = createIdentity({ origin, clock, randomBytes, realProviders, log });
 
   const app = new Hono();
 
@@ -284,6 +295,8 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
       sessions,
       clock,
       paymaster: environments.local.paymaster,
+      verifyProviderToken: identity.verifyProviderToken,
+      reportRefusal: identity.reportRefusal,
     });
     return send(c, result.ok ? answerSuccess(result.answer) : answerAuthenticateFailed(result.check));
   });
@@ -332,6 +345,8 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
       maxBodyBytes: MAX_BODY_BYTES,
     }),
   );
+  // okto-social-login.md §5: the Google, Apple and X stand-ins, the client_jwt app, POST /__emulator/idp.
+  app.route('/', identity.routes);
 
   // Developer tools.
   app.get('/__emulator/health', (c) => c.json({ ok: true }));
@@ -340,7 +355,7 @@ export function createEmulatorApp(options: CreateEmulatorAppOptions = {}): Hono 
 
   const clockRoutes = createClockRoutes({ clock, newTraceId });
   app.route('/', clockRoutes.routes);
-  app.route('/', createEventRoutes({ outbox, clock, onClock: clockRoutes.onClock, orders }));
+  app.route('/', createEventRoutes({ outbox, clock, onClock: clockRoutes.onClock, orders, identity }));
 
   app.get('/__emulator/inbox', (c) => {
     const nonce = randomHex(randomBytes, 16);

@@ -14,10 +14,12 @@ import {
 } from '../okto/index.ts';
 import type { ClientRegistry, EmulatorClient } from './clients.ts';
 import type { EmulatorClock } from './clock.ts';
+import { isSocialProvider } from './identity/devClients.ts';
+import type { ProviderTokenVerifier } from './identity/providerTokens.ts';
 import type { IdTokens } from './idTokens.ts';
 import { parseWithSchema, type ReadBodyResult } from './requestBody.ts';
 import type { SessionRegistry } from './sessions.ts';
-import type { UserDirectory } from './users.ts';
+import { deriveUser, type EmulatorUser, type UserDirectory } from './users.ts';
 
 // Section 4 of the protocol, as a server checks it. Every signature is recovered and compared; none is
 // skipped. A failed check answers the JSON-RPC envelope with `data` naming the check.
@@ -84,7 +86,17 @@ export type AuthenticateDependencies = {
   clock: EmulatorClock;
   /** The paymaster of the environment the emulator stands for (local = sandbox's). */
   paymaster: Address;
+  /** Checks the tokens of `google`, `apple`, `twitter` and `client_jwt` (identity/providerTokens.ts). */
+  verifyProviderToken: ProviderTokenVerifier;
+  /** Told why a provider token was refused: the answer itself says only Okto's documented words. */
+  reportRefusal: (refusal: { provider: string; reason: string }) => void;
 };
+
+/**
+ * The `data` of Okto's one documented failure of the four provider logins (okto-social-login.md §1). The
+ * emulator answers it, and nothing more precise, for every refused provider token, as Okto does.
+ */
+export const DOWNSTREAM_FAILURE = 'error with downstream service';
 
 /**
  * Runs every check of `/authenticate` and, when all pass, registers the session.
@@ -95,22 +107,12 @@ export async function authenticate(
   deps: AuthenticateDependencies,
 ): Promise<{ ok: true; answer: AuthenticateAnswer } | { ok: false; check: string }> {
   const fail = (check: string) => ({ ok: false, check }) as const;
-  const { authData, sessionData, sessionPkClientSignature, sessionDataUserSignature } = request;
+  const { sessionData, sessionPkClientSignature, sessionDataUserSignature } = request;
   const now = deps.clock.nowSeconds();
 
-  if (authData.provider !== 'okto')
-    return fail(
-      `authData.provider: the emulator supports "okto" (the OTP logins) only, got "${authData.provider}"`,
-    );
-  const idToken = await deps.idTokens.verify(authData.idToken);
-  if (!idToken.ok) return fail(`authData.idToken: ${idToken.reason}`);
-  const user = deps.users.find(idToken.claims.user_id);
-  if (!user) return fail('authData.idToken: unknown user');
-
-  const client = deps.clients.find(sessionData.clientSWA);
-  if (!client) return fail('sessionData.clientSWA: unknown client');
-  if (!isAddressEqual(client.clientSWA, idToken.claims.client_swa as Address))
-    return fail('sessionData.clientSWA: not the client the idToken was issued for');
+  const login = await resolveLogin(request, deps);
+  if (!login.ok) return login;
+  const { user, client } = login;
 
   if (!isUuidV4(sessionData.nonce)) return fail('sessionData.nonce: must be a UUID v4');
   if (deps.sessions.isNonceUsed(sessionData.nonce)) return fail('sessionData.nonce: already used');
@@ -149,6 +151,52 @@ export async function authenticate(
       sessionExpiry,
     },
   };
+}
+
+/**
+ * The user and the client of a login: Okto's own id token for `okto` (each check named, §7), a provider's
+ * token for the four others (refusals answer {@link DOWNSTREAM_FAILURE}; the reason goes to `reportRefusal`).
+ */
+async function resolveLogin(
+  { authData, sessionData }: AuthenticateBody,
+  deps: AuthenticateDependencies,
+): Promise<{ ok: true; user: EmulatorUser; client: EmulatorClient } | { ok: false; check: string }> {
+  const fail = (check: string) => ({ ok: false, check }) as const;
+  if (authData.provider === 'okto') {
+    const idToken = await deps.idTokens.verify(authData.idToken);
+    if (!idToken.ok) return fail(`authData.idToken: ${idToken.reason}`);
+    const user = deps.users.find(idToken.claims.user_id);
+    if (!user) return fail('authData.idToken: unknown user');
+    const client = deps.clients.find(sessionData.clientSWA);
+    if (!client) return fail('sessionData.clientSWA: unknown client');
+    if (!isAddressEqual(client.clientSWA, idToken.claims.client_swa as Address))
+      return fail('sessionData.clientSWA: not the client the idToken was issued for');
+    return { ok: true, user, client };
+  }
+  const { provider } = authData;
+  const refuse = (reason: string) => {
+    deps.reportRefusal({ provider, reason });
+    return fail(DOWNSTREAM_FAILURE);
+  };
+  if (!isSocialProvider(provider))
+    return refuse(
+      `authData.provider ${JSON.stringify(provider)} is none of okto, google, apple, twitter, client_jwt`,
+    );
+  const client = deps.clients.find(sessionData.clientSWA);
+  if (!client) return fail('sessionData.clientSWA: unknown client');
+  const verified = await deps.verifyProviderToken({ provider, idToken: authData.idToken, client });
+  if (!verified.ok) return refuse(verified.reason);
+  const { subject, verifiedEmail } = verified.identity;
+  // A verified address is the email OTP user of that address (§5.5); otherwise the provider's subject.
+  const user = deps.users.add(
+    deriveUser(
+      verifiedEmail === undefined
+        ? { channel: provider, to: subject }
+        : { channel: 'email', to: verifiedEmail },
+      client,
+    ),
+  );
+  return { ok: true, user, client };
 }
 
 /** The paymaster checks: canonical encoding, same client, validity window, signature by the client's signer. */

@@ -14,10 +14,18 @@ export type EventRoutesDependencies = {
   /** Subscribes to clock moves; returns the unsubscribe function. */
   onClock: (listener: () => void) => () => void;
   orders: OrderBook;
+  /** `/authenticate` refusals of the social providers, as `authenticate` events (okto-social-login.md §5.4). */
+  identity: { subscribe(listener: (refusal: Record<string, unknown>) => void): () => void };
 };
 
 /** The event stream route, to mount at the app's root. */
-export function createEventRoutes({ outbox, clock, onClock, orders }: EventRoutesDependencies): Hono {
+export function createEventRoutes({
+  outbox,
+  clock,
+  onClock,
+  orders,
+  identity,
+}: EventRoutesDependencies): Hono {
   const routes = new Hono();
   routes.get('/__emulator/events', (c) =>
     streamSSE(c, async (stream) => {
@@ -31,6 +39,10 @@ export function createEventRoutes({ outbox, clock, onClock, orders }: EventRoute
               event: 'order',
               data: JSON.stringify({ intentId: order.intentId, status: order.status }),
             }),
+        ),
+        identity.subscribe(
+          (refusal) =>
+            void stream.writeSSE({ event: 'authenticate', data: JSON.stringify({ ok: false, ...refusal }) }),
         ),
       ];
       const ping = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }), 15_000);

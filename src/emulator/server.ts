@@ -27,6 +27,8 @@ export type StartEmulatorOptions = {
   chains?: boolean | StartLocalChainsParameters;
   /** Secret of the users' Okto keys; default the fixed development secret. */
   emulatorSecret?: string;
+  /** Also trust the real Google, Apple and X at `/authenticate` (okto-social-login.md §5.4). Default false. */
+  realProviders?: boolean;
 };
 
 export type RunningEmulator = {
@@ -57,13 +59,18 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     log = console.log,
     allowRemote = false,
     emulatorSecret,
+    realProviders,
   } = options;
   if (!allowRemote && !isLoopbackBindAddress(host)) throw new RemoteBindRefusedError(host);
   const chainOptions = options.chains ?? true;
   const chains =
     chainOptions === false ? undefined : await startLocalChains(chainOptions === true ? {} : chainOptions);
-  const app = createEmulatorApp({ clients, log, allowRemote, chains, emulatorSecret });
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: host });
+  // The app is made once the port is known: its identity stand-ins' issuers are under its own URL.
+  let app: ReturnType<typeof createEmulatorApp> | undefined;
+  const server = createAdaptorServer({
+    fetch: (request, env) => (app as NonNullable<typeof app>).fetch(request, env),
+    hostname: host,
+  });
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -80,9 +87,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   }
 
   const realPort = (server.address() as AddressInfo).port;
+  const url = `http://${urlHost(host)}:${realPort}`;
+  app = createEmulatorApp({ clients, log, allowRemote, chains, emulatorSecret, origin: url, realProviders });
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost(host)}:${realPort}`,
+    url,
     port: realPort,
     chains,
     close() {

@@ -1,9 +1,16 @@
 import { type Address, getAddress, type Hex, keccak256, toBytes } from 'viem';
 import type { EmulatorClient } from './clients.ts';
 import type { Contact } from './contact.ts';
+import type { SocialProvider } from './identity/devClients.ts';
 
 // Okto users: one per contact per client. Identities are derived, not random, so that a developer who
 // restarts the emulator logs in to the same user id and the same smart-wallet address.
+
+/**
+ * Whom a user is keyed by: an OTP contact, or, for a social login without a verified email, the provider
+ * and the subject it names (okto-social-login.md §5.5). A verified email is an `email` contact.
+ */
+export type UserIdentity = Contact | { channel: SocialProvider; to: string };
 
 /** A user as the emulator knows them. */
 export type EmulatorUser = {
@@ -12,7 +19,7 @@ export type EmulatorUser = {
   userSWA: Address;
   /** The client's SWA, spelled exactly as it was registered. */
   clientSWA: Address;
-  contact: Contact;
+  contact: UserIdentity;
 };
 
 /** A hash of a labelled string, so that the derivations below never collide with one another. */
@@ -29,8 +36,8 @@ function uuidFromHash(hash: Hex): string {
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
 
-/** The user of a contact at a client: a stable user id and a checksummed SWA. */
-export function deriveUser(contact: Contact, client: EmulatorClient): EmulatorUser {
+/** The user of a contact (or a social identity) at a client: a stable user id and a checksummed SWA. */
+export function deriveUser(contact: UserIdentity, client: EmulatorClient): EmulatorUser {
   const key = `${client.clientSWA.toLowerCase()}:${contact.channel}:${contact.to}`;
   return {
     userId: uuidFromHash(hashOf('user-id', key)),

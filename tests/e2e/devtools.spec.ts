@@ -227,13 +227,14 @@ test('with 10,000 entries the list renders only the visible rows, and scrolling,
   await serviceWorker.evaluate((id) => globalThis.__okto.recordActivity(5, id, 'https://late.test'), tabId);
   await filter.fill('late.test');
   await expect(panel.getByTestId('log-count')).toHaveText('5 of 10,000');
-  // Entries 0–4 of the first 10,000 are gone; n 0–4 are now only the late ones; 5 was never evicted.
+  // The biggest origin loses its oldest entry, one at a time: n 0–4 (of load-0 … load-4.test) are gone,
+  // so n 0–4 are now only the late ones; 5 was never evicted.
   await filter.fill('"n":4}');
   await expect(rows).toHaveCount(1);
   await expect(rows).toContainText('late.test');
   await filter.fill('"n":5}');
   await expect(rows).toHaveCount(1);
-  await expect(rows).toContainText('load.test');
+  await expect(rows).toContainText('load-5.test');
   await filter.fill('');
   await expect(panel.getByTestId('log-count')).toHaveText('10,000 entries');
 

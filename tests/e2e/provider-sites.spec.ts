@@ -10,6 +10,7 @@ import {
 } from './dappServer.ts';
 import { screenshotPath } from './fixtures.ts';
 import { expect, signInWithEmail, test, uniqueEmail } from './stack.ts';
+import { walletAddress } from './walletHelpers.ts';
 
 const server = serveDapp(test);
 
@@ -22,8 +23,14 @@ async function logInInPendingWindow(window: Page, stack: LocalStack) {
   await window.getByLabel('Verification code').fill(await stack.latestCode(email));
 }
 
-test('two origins are isolated: approving one gives the other nothing', async ({ context, popup, stack }) => {
-  const userSWA = await signInWithEmail(popup, stack);
+test('two origins are isolated: approving one gives the other nothing', async ({
+  context,
+  popup,
+  stack,
+  serviceWorker,
+}) => {
+  await signInWithEmail(popup, stack);
+  const address = await walletAddress(serviceWorker, stack);
   const a = await openApprovedDapp(context, server.url('127.0.0.1'));
   const b = await context.newPage();
   await b.goto(server.url('localhost'));
@@ -38,7 +45,7 @@ test('two origins are isolated: approving one gives the other nothing', async ({
   await answerApproval(approval, 'Reject');
   expect((await asked).error?.code).toBe(4001);
 
-  expect(await providerRequest(a, 'eth_accounts')).toEqual({ result: [userSWA] });
+  expect(await providerRequest(a, 'eth_accounts')).toEqual({ result: [address] });
   expect(await providerRequest(a, 'wallet_getPermissions')).toMatchObject({
     result: [{ parentCapability: 'eth_accounts', invoker: server.origin('127.0.0.1') }],
   });
@@ -153,8 +160,10 @@ test('a site waiting for approval can be approved from the toolbar popup too', a
   context,
   popup,
   stack,
+  serviceWorker,
 }) => {
-  const userSWA = await signInWithEmail(popup, stack);
+  await signInWithEmail(popup, stack);
+  const address = await walletAddress(serviceWorker, stack);
   const dapp = await context.newPage();
   await dapp.goto(server.url('127.0.0.1'));
   const opened = nextApprovalWindow(context);
@@ -162,7 +171,7 @@ test('a site waiting for approval can be approved from the toolbar popup too', a
   const window = await opened;
   const closed = window.waitForEvent('close');
   await popup.getByRole('button', { name: `Approve ${server.origin('127.0.0.1')}` }).click();
-  expect(await asked).toEqual({ result: [userSWA] });
+  expect(await asked).toEqual({ result: [address] });
   await closed; // the approval window goes away once answered elsewhere
   await expect(popup.getByTestId('connected-sites')).toContainText(server.origin('127.0.0.1'));
 });
@@ -171,9 +180,11 @@ test('logging out and in again tells connected sites: disconnect, accountsChange
   context,
   popup,
   stack,
+  serviceWorker,
 }) => {
   const email = uniqueEmail();
   const userSWA = await signInWithEmail(popup, stack, email);
+  const address = await walletAddress(serviceWorker, stack);
   const dapp = await openApprovedDapp(context, server.url('127.0.0.1'));
   const stranger = await context.newPage();
   await stranger.goto(server.url('localhost'));
@@ -192,14 +203,14 @@ test('logging out and in again tells connected sites: disconnect, accountsChange
   expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [] });
 
   await signInWithEmail(popup, stack, email);
-  await expect.poll(() => pageEvents(dapp)).toContainEqual(['accountsChanged', [userSWA]]);
+  await expect.poll(() => pageEvents(dapp)).toContainEqual(['accountsChanged', [address]]);
   expect(await pageEvents(dapp)).toEqual(
     expect.arrayContaining([
-      ['connect', { chainId: expect.stringMatching(/^0x[0-9a-f]+$/) }],
+      ['connect', { chainId: '0x14a34' }], // the site's network: Base Sepolia, the user's first
       ['okto_sessionChanged', expect.objectContaining({ userSWA, environment: 'local' })],
     ]),
   );
-  expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [userSWA] });
+  expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [address] });
   expect(await pageEvents(stranger)).toEqual([]);
 });
 

@@ -3,6 +3,7 @@ import { environments } from '../../src/okto/environments.ts';
 import { answerApproval, nextApprovalWindow, pageEvents, providerRequest, serveDapp } from './dappServer.ts';
 import { screenshotPath } from './fixtures.ts';
 import { expect, signInWithEmail, test } from './stack.ts';
+import { walletAddress } from './walletHelpers.ts';
 
 const server = serveDapp(test);
 
@@ -79,13 +80,20 @@ test('a site approved once gets fresh tokens without a prompt, and they work at 
   const left = second.expiresAt - Math.floor(Date.now() / 1000);
   expect(left).toBeGreaterThan(250);
   expect(left).toBeLessThanOrEqual(300);
-  expect(await providerRequest(dapp, 'eth_requestAccounts')).toEqual({ result: [userSWA] });
-  expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [userSWA] });
+  // dApps see the user's wallet on the site's network, not the smart-wallet address Okto's session names.
+  const address = await walletAddress(serviceWorker, stack);
+  expect(address).not.toBe(userSWA);
+  expect(await providerRequest(dapp, 'eth_requestAccounts')).toEqual({ result: [address] });
+  expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [address] });
   expect(await providerRequest(dapp, 'okto_getSession')).toMatchObject({
     result: { userSWA, clientSWA: token.clientSWA, environment: 'local' },
   });
   expect(prompted).toBe(false);
-  expect((await providerRequest(dapp, 'okto_requestAuthToken', [{ ttlSeconds: 9999 }])).error?.code).toBe(
+  // A longer lifetime than 15 minutes is clamped, and expiresAt says so.
+  const clamped = (await providerRequest(dapp, 'okto_requestAuthToken', [{ ttlSeconds: 9999 }]))
+    .result as Token;
+  expect(clamped.expiresAt - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(900);
+  expect((await providerRequest(dapp, 'okto_requestAuthToken', [{ ttlSeconds: 0 }])).error?.code).toBe(
     -32602,
   );
   expect(await pageEvents(dapp)).toEqual([]);

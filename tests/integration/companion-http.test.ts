@@ -199,9 +199,9 @@ describe('every bad input is a 400 naming the field and the reason', () => {
     ],
     [
       '/v1/session',
-      { sessionPk, nonce, authData: { idToken: fakeIdToken(), provider: 'google' } },
+      { sessionPk, nonce, authData: { idToken: fakeIdToken(), provider: 'x' } },
       'authData.provider',
-      /must be one of "okto"/,
+      /must be one of "okto", "google", "apple", "twitter", "client_jwt": .* X is "twitter"/,
     ],
     [
       '/v1/session',
@@ -367,6 +367,8 @@ describe('routes', () => {
       clientSWA: DEV_CLIENT_SWA,
       environment: 'local',
       oktoBaseUrl: 'http://127.0.0.1:9',
+      // local: every method, against the emulator's stand-ins (tests/integration/companion-login.test.ts).
+      login: expect.objectContaining({ otp: { email: true, whatsapp: true } }),
     });
   });
 

@@ -6,6 +6,7 @@ import { encodeIntentCallData, type IntentCall } from '../../okto/intents.ts';
 import { nonceToBytes32 } from '../../okto/nonce.ts';
 import { classifyOrder, nextOrderPollDelay, ORDER_POLL_TIMEOUT_MS } from '../../okto/orders.ts';
 import { buildUserOp, type SignedUserOperation, signUserOp, userOpHash } from '../../okto/userOp.ts';
+import { CompanionError } from '../companionClient.ts';
 import { toUserError } from '../errors.ts';
 import type { WalletSession } from '../loginFlow.ts';
 import type { KeyValueStore } from '../store.ts';
@@ -248,12 +249,24 @@ export function createJobs({
       job = await update(job, {
         state: 'submitting',
         status: 'SENDING',
+        reason: undefined,
+        pollAttempt: 0,
         signedUserOp: signed,
         userOpHash: userOpHash(op, { entryPoint, chainId }),
         paymasterValidUntil: validUntil,
       });
     } catch (error) {
-      // Nothing was sent: the job fails with the reason, and the user can ask again.
+      // Nothing was sent. A passing failure (Okto or the companion unreachable or failing) is tried
+      // again while the approval holds; anything else fails the job with the reason.
+      if (isPassing(error) && now() - job.createdAt < APPROVAL_VALIDITY_MS) {
+        const waited = await update(job, {
+          status: 'WAITING_TO_SEND',
+          reason: toUserError(error).message,
+          pollAttempt: job.pollAttempt + 1,
+        });
+        schedule(waited, Math.min(30_000, 2000 * 2 ** Math.min(4, job.pollAttempt)));
+        return;
+      }
       return void (await fail(job, `It could not be prepared: ${toUserError(error).message}`));
     }
     await execute(job, s, signed);
@@ -444,6 +457,15 @@ export function createJobs({
     },
   };
   return self;
+}
+
+/** Whether a failure may pass by itself: no answer, or a server error, from Okto or the companion. */
+function isPassing(error: unknown): boolean {
+  if (error instanceof OktoApiError)
+    return error.kind === 'network' || error.kind === 'timeout' || (error.status ?? 0) >= 500;
+  if (error instanceof CompanionError)
+    return error.status === 0 || error.status >= 500 || error.status === 429;
+  return false;
 }
 
 /** `0x000…<32 hex>` → the UUID Okto's orders name the job by. */
