@@ -63,9 +63,11 @@ function main(): void {
   });
   onClick('disconnect-button', 'connect-status', async () => {
     await disconnectOkto(config);
+    // wagmi's injected connector asks the wallet to revoke the site (wallet_revokePermissions): Okto
+    // does, so the next connect asks the user again.
     show(
       'connect-status',
-      'Disconnected. Okto still lists this site until you revoke it in the popup.',
+      'Disconnected: Okto revoked this site, so connecting again asks you to approve it.',
       'idle',
     );
   });
@@ -223,7 +225,8 @@ function watchProviders(config: Config): void {
     const okto = connectors.find((c) => c.id === OKTO_RDNS);
     if (okto && !hooked) {
       hooked = true;
-      enable(['connect-button', 'token-button'], true);
+      enable(['token-button'], true);
+      enable(['connect-button'], getConnection(config).status !== 'connected');
       void logEvents(okto);
     }
   };
@@ -277,6 +280,7 @@ function renderConnection(config: Config, page: DemoPageConfig): void {
   byId('account').textContent = connected ? connection.address : '–';
   byId('chain').textContent = connected ? chainLabel(config, connection.chainId) : '–';
   enable(CONNECTED_BUTTONS, connected);
+  enable(['connect-button'], !connected && oktoConnector(config) !== undefined);
   for (const chain of config.chains)
     enable([`switch-${chain.id}`], connected && connection.chainId !== chain.id);
   if (connected) void refreshBalances(config, page).catch((error: unknown) => showError('balances', error));

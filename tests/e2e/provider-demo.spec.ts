@@ -71,7 +71,7 @@ async function clickAndApprove(context: BrowserContext, page: Page, button: stri
   await answerApproval(await opened, 'Approve');
 }
 
-test('the demo connects through wagmi, switches network with chainChanged, and gets an Okto token', async ({
+test('the demo connects through wagmi, switches network with chainChanged, gets an Okto token, funds and disconnects', async ({
   context,
   popup,
   stack,
@@ -99,6 +99,13 @@ test('the demo connects through wagmi, switches network with chainChanged, and g
   await getTestFunds(page);
   const chain = chainClient(stack, BASE_SEPOLIA);
   expect(await chain.getBalance({ address: account })).toBe(parseEther('1'));
+
+  // wagmi's disconnect revokes the site in Okto (wallet_revokePermissions): connecting asks again
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(page.getByTestId('account')).toHaveText('–');
+  await expect(page.getByTestId('connect-status')).toContainText('Okto revoked this site');
+  await clickAndApprove(context, page, 'Connect Okto');
+  await expect(page.getByTestId('account')).toHaveText(account);
 });
 
 test('the demo signs in with Ethereum (EIP-4361) and signs typed data, both verified by viem', async ({
