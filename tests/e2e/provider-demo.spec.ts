@@ -45,6 +45,13 @@ async function openConnectedDemo(
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
   await page.goto(demo.url);
   await expect(page.getByTestId('providers')).toContainText('Okto (tech.okto)');
   const opened = nextApprovalWindow(context);
@@ -55,6 +62,13 @@ async function openConnectedDemo(
   await expect(page.getByTestId('chain')).toHaveText(`Base Sepolia (${BASE_SEPOLIA})`);
   expect(pageErrors).toEqual([]);
   return { page, account: (await page.getByTestId('account').textContent()) as Address, userSWA };
+}
+
+/** The page ran under its CSP without a single violation (every script, style and request allowed). */
+async function expectNoCspViolation(page: Page): Promise<void> {
+  expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual(
+    [],
+  );
 }
 
 /** Funds the account through the page's faucet button; waits for the balances it shows. */
@@ -106,6 +120,7 @@ test('the demo connects through wagmi, switches network with chainChanged, gets 
   await expect(page.getByTestId('connect-status')).toContainText('Okto revoked this site');
   await clickAndApprove(context, page, 'Connect Okto');
   await expect(page.getByTestId('account')).toHaveText(account);
+  await expectNoCspViolation(page);
 });
 
 test('the demo signs in with Ethereum (EIP-4361) and signs typed data, both verified by viem', async ({
@@ -127,6 +142,7 @@ test('the demo signs in with Ethereum (EIP-4361) and signs typed data, both veri
   await expect(page.getByTestId('typed-verified')).toHaveText(/^✓ Verified/);
   await expect(page.getByTestId('typed-data')).toContainText('"primaryType": "Mail"');
   await expect(page.getByTestId('typed-signature')).toHaveText(/^0x[0-9a-f]{130}$/);
+  await expectNoCspViolation(page);
 });
 
 test('the demo sends a native and an OTUSD transfer, mined on the local chain, receipts read through its RPC', async ({
@@ -166,6 +182,7 @@ test('the demo sends a native and an OTUSD transfer, mined on the local chain, r
     });
   expect(await balanceOf(recipient)).toBe(parseUnits('1', 6));
   await expect(page.getByTestId('balances')).toHaveText('0.999 ETH · 999 OTUSD on Base Sepolia');
+  await expectNoCspViolation(page);
 });
 
 test('the demo sends approve + transfer as one EIP-5792 batch and shows it confirmed with its receipts', async ({
@@ -210,4 +227,5 @@ test('the demo sends approve + transfer as one EIP-5792 batch and shows it confi
       args: [recipient],
     }),
   ).toBe(parseUnits('1', 6));
+  await expectNoCspViolation(page);
 });
