@@ -143,7 +143,14 @@ describe('activity log', () => {
 
   it('cuts big params and answers to a short preview, so an entry costs at most about a kilobyte', () => {
     const log = createActivityLog({ maxFieldChars: 1_000 });
-    const entry = log.record({ ...okto, request: { blob: 'x'.repeat(8_000) }, response: 'ok' });
+    const entry = log.record({
+      kind: 'provider',
+      origin: 'https://a.example',
+      method: 'eth_call',
+      durationMs: 0,
+      request: { blob: 'x'.repeat(8_000) },
+      response: 'ok',
+    });
     expect(entry.request).toMatchObject({ truncated: true, chars: 8_011 });
     expect(JSON.stringify(entry.request).length).toBeLessThanOrEqual(1_000);
     expect(entry.response).toBe('ok');
