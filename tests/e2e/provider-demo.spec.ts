@@ -118,6 +118,12 @@ test('the demo connects through wagmi, switches network with chainChanged, gets 
   await page.getByRole('button', { name: 'Disconnect' }).click();
   await expect(page.getByTestId('account')).toHaveText('–');
   await expect(page.getByTestId('connect-status')).toContainText('Okto revoked this site');
+  // a refusal is shown in words, with its EIP-1193 code
+  const opened = nextApprovalWindow(context);
+  await page.getByRole('button', { name: 'Connect Okto' }).click();
+  await answerApproval(await opened, 'Reject');
+  await expect(page.getByTestId('connect-status')).toHaveAttribute('data-state', 'error');
+  await expect(page.getByTestId('connect-status')).toContainText(/rejected.*\(code 4001\)$/);
   await clickAndApprove(context, page, 'Connect Okto');
   await expect(page.getByTestId('account')).toHaveText(account);
   await expectNoCspViolation(page);
