@@ -1,14 +1,21 @@
-import { UserRejectedRequestError } from 'viem';
+import { UnauthorizedProviderError, UserRejectedRequestError } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { describeError, errorCode, toJson } from './view.ts';
 
 describe('errors in words', () => {
   it('gives viem’s short message, the wallet’s reason and the EIP-1193 code', () => {
-    const fromWallet = Object.assign(new Error('The user rejected the request in Okto.'), { code: 4001 });
-    const error = new UserRejectedRequestError(fromWallet);
-    expect(errorCode(error)).toBe(4001);
+    const fromWallet = Object.assign(new Error('Okto is locked: log in first.'), { code: 4100 });
+    const error = new UnauthorizedProviderError(fromWallet);
+    expect(errorCode(error)).toBe(4100);
     expect(describeError(error)).toBe(
-      'User rejected the request. The user rejected the request in Okto. (code 4001)',
+      'The requested method and/or account has not been authorized by the user. Okto is locked: log in first. (code 4100)',
+    );
+  });
+
+  it('says a reason once when viem and the wallet say the same', () => {
+    const fromWallet = Object.assign(new Error('The user rejected the request.'), { code: 4001 });
+    expect(describeError(new UserRejectedRequestError(fromWallet))).toBe(
+      'The user rejected the request. (code 4001)',
     );
   });
 

@@ -51,9 +51,22 @@ export function describeError(error: unknown): string {
       : typeof message === 'string'
         ? message
         : 'Something failed.';
-  const reason = typeof details === 'string' && details && !head.includes(details) ? ` ${details}` : '';
-  return `${head}${reason}${code === undefined ? '' : ` (code ${code})`}`;
+  const words = [head];
+  // viem's short message and the wallet's reason often say the same thing: say it once.
+  if (typeof details === 'string' && details) {
+    const [h, d] = [sameWords(head), sameWords(details)];
+    if (d.includes(h)) words[0] = details;
+    else if (!h.includes(d)) words.push(details);
+  }
+  return `${words.join(' ')}${code === undefined ? '' : ` (code ${code})`}`;
 }
+
+/** A text reduced to what it says: lower case, letters and digits, no leading "the". */
+const sameWords = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/^the\s+/, '')
+    .replace(/[^a-z0-9]/g, '');
 
 /** The first numeric `code` along the error's `cause` chain (the wallet's EIP-1193 code). */
 export function errorCode(error: unknown): number | undefined {
