@@ -1,18 +1,33 @@
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { Alert } from '../popup/ui.tsx';
 import type { InspectedTab } from './inspectedTab.ts';
+import { JobsView } from './JobsView.tsx';
+import { groupJobs } from './jobHistory.ts';
 import { RequestLog } from './RequestLog.tsx';
 import { SessionCard } from './SessionCard.tsx';
 import { TokenTools } from './TokenTools.tsx';
 import { useDevtoolsState } from './useDevtoolsState.ts';
 
-type PanelTab = 'requests' | 'tokens';
+type PanelTab = 'requests' | 'jobs' | 'tokens';
 
-/** The Okto DevTools panel: the session and its actions beside the request log and the token tools. */
+const TAB_LABELS: Record<PanelTab, string> = { requests: 'Requests', jobs: 'Jobs', tokens: 'Token tools' };
+
+/** The Okto DevTools panel: the session and its actions beside the request log, the jobs and the token tools. */
 export function OktoPanel({ tab }: { tab: InspectedTab }) {
   const state = useDevtoolsState(tab);
   const [shown, setShown] = useState<PanelTab>('requests');
   const account = state.view?.step === 'signedIn' ? state.view.account : undefined;
+  const jobs = useMemo(() => groupJobs(state.entries), [state.entries]);
+  const [selectedEntryId, setSelectedEntryId] = useState<number>();
+  const [selectedJobId, setSelectedJobId] = useState<string>();
+  const openJob = (jobId: string) => {
+    setSelectedJobId(jobId);
+    setShown('jobs');
+  };
+  const openEntry = (entryId: number) => {
+    setSelectedEntryId(entryId);
+    setShown('requests');
+  };
 
   return (
     <div class="panel">
@@ -21,7 +36,7 @@ export function OktoPanel({ tab }: { tab: InspectedTab }) {
           <img src="/icons/icon-32.png" alt="" width={18} height={18} /> Okto
         </span>
         <div class="panel-tabs" role="tablist" aria-label="Panel sections">
-          {(['requests', 'tokens'] as const).map((id) => (
+          {(['requests', 'jobs', 'tokens'] as const).map((id) => (
             <button
               key={id}
               type="button"
@@ -30,7 +45,8 @@ export function OktoPanel({ tab }: { tab: InspectedTab }) {
               aria-selected={shown === id}
               onClick={() => setShown(id)}
             >
-              {id === 'requests' ? 'Requests' : 'Token tools'}
+              {TAB_LABELS[id]}
+              {id === 'jobs' && jobs.length > 0 && <span class="tab-count">{jobs.length}</span>}
             </button>
           ))}
         </div>
@@ -51,7 +67,23 @@ export function OktoPanel({ tab }: { tab: InspectedTab }) {
         </aside>
         <div class="panel-main" role="tabpanel">
           {shown === 'requests' ? (
-            <RequestLog entries={state.entries} tabId={tab.tabId} onClear={state.clearLog} />
+            <RequestLog
+              entries={state.entries}
+              jobs={jobs}
+              tabId={tab.tabId}
+              onClear={state.clearLog}
+              selectedId={selectedEntryId}
+              onSelect={setSelectedEntryId}
+              onOpenJob={openJob}
+            />
+          ) : shown === 'jobs' ? (
+            <JobsView
+              jobs={jobs}
+              entries={state.entries}
+              selectedId={selectedJobId}
+              onSelect={setSelectedJobId}
+              onOpenEntry={openEntry}
+            />
           ) : (
             <TokenTools account={account} />
           )}

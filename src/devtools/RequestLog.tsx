@@ -9,6 +9,9 @@ import {
   filterEntries,
   isFailure,
 } from './activityFilter.ts';
+import { DecodedDetails } from './DecodedDetails.tsx';
+import { type DecodedEntry, decodeEntry } from './decodeEntry.ts';
+import type { JobHistory } from './jobHistory.ts';
 import { formatClock } from './time.ts';
 import { scrollToShow, visibleRange } from './virtualList.ts';
 
@@ -17,17 +20,36 @@ export const ROW_HEIGHT = 26;
 
 type RequestLogProps = {
   entries: readonly ActivityEntry[];
+  /** `groupJobs(entries)`: what `/execute`, `/v1/paymaster` and `/orders` entries are decoded against. */
+  jobs: readonly JobHistory[];
   tabId: number;
   onClear: () => Promise<void>;
+  /** The selected entry, kept by the panel so that the Jobs view can open one here. */
+  selectedId: number | undefined;
+  onSelect: (id: number | undefined) => void;
+  /** Shows a job in the Jobs view. */
+  onOpenJob: (jobId: string) => void;
 };
 
-/** The live request log: filter, a virtualised list, the selected entry's redacted details, export. */
-export function RequestLog({ entries, tabId, onClear }: RequestLogProps) {
+/** The live request log: filter, a virtualised list, the selected entry's decoded and redacted details, export. */
+export function RequestLog({
+  entries,
+  jobs,
+  tabId,
+  onClear,
+  selectedId,
+  onSelect,
+  onOpenJob,
+}: RequestLogProps) {
   const [text, setText] = useState('');
   const [kinds, setKinds] = useState<ReadonlySet<ActivityKind>>(new Set(ACTIVITY_KINDS));
-  const [selectedId, setSelectedId] = useState<number>();
   const filtered = useMemo(() => filterEntries(entries, { text, kinds }), [entries, text, kinds]);
   const selected = selectedId === undefined ? undefined : filtered.find((e) => e.id === selectedId);
+  // Decoded once per selection (and as new jobs arrive), not on every tick of the validity countdown.
+  const decoded = useMemo(
+    () => (selected ? decodeEntry(selected, { jobs, entries }) : undefined),
+    [selected, jobs, entries],
+  );
 
   function toggleKind(kind: ActivityKind) {
     const next = new Set(kinds);
@@ -79,7 +101,7 @@ export function RequestLog({ entries, tabId, onClear }: RequestLogProps) {
         <Button
           variant="secondary"
           onClick={() => {
-            setSelectedId(undefined);
+            onSelect(undefined);
             void onClear();
           }}
           disabled={entries.length === 0}
@@ -88,8 +110,15 @@ export function RequestLog({ entries, tabId, onClear }: RequestLogProps) {
         </Button>
       </div>
       <div class={`log-body${selected ? ' log-body-split' : ''}`}>
-        <VirtualList entries={filtered} selectedId={selected?.id} onSelect={setSelectedId} />
-        {selected && <EntryDetails entry={selected} onClose={() => setSelectedId(undefined)} />}
+        <VirtualList entries={filtered} selectedId={selected?.id} onSelect={onSelect} />
+        {selected && (
+          <EntryDetails
+            entry={selected}
+            decoded={decoded}
+            onClose={() => onSelect(undefined)}
+            onOpenJob={onOpenJob}
+          />
+        )}
       </div>
     </section>
   );
@@ -260,7 +289,17 @@ function Row({
   );
 }
 
-function EntryDetails({ entry, onClose }: { entry: ActivityEntry; onClose: () => void }) {
+function EntryDetails({
+  entry,
+  decoded,
+  onClose,
+  onOpenJob,
+}: {
+  entry: ActivityEntry;
+  decoded: DecodedEntry | undefined;
+  onClose: () => void;
+  onOpenJob: (jobId: string) => void;
+}) {
   return (
     <aside class="details" aria-label="Request details" data-testid="entry-details">
       <div class="details-head">
@@ -311,14 +350,23 @@ function EntryDetails({ entry, onClose }: { entry: ActivityEntry; onClose: () =>
           <pre class="json json-error">{JSON.stringify(entry.error, null, 2)}</pre>
         </>
       )}
-      <h3 class="details-title">{entry.kind === 'provider' ? 'Params' : 'Request body'} (redacted)</h3>
+      {decoded && <DecodedDetails decoded={decoded} onOpenJob={onOpenJob} />}
+      <h3 class="details-title">{requestTitle(entry)} (redacted)</h3>
       <pre class="json" data-testid="entry-request">
         {entry.request === undefined ? '—' : JSON.stringify(entry.request, null, 2)}
       </pre>
-      <h3 class="details-title">{entry.kind === 'provider' ? 'Result' : 'Response body'} (redacted)</h3>
+      <h3 class="details-title">{responseTitle(entry)} (redacted)</h3>
       <pre class="json" data-testid="entry-response">
         {entry.response === undefined ? '—' : JSON.stringify(entry.response, null, 2)}
       </pre>
     </aside>
   );
+}
+
+function requestTitle(entry: ActivityEntry): string {
+  return entry.kind === 'provider' ? 'Params' : entry.kind === 'job' ? 'Job' : 'Request body';
+}
+
+function responseTitle(entry: ActivityEntry): string {
+  return entry.kind === 'provider' ? 'Result' : entry.kind === 'job' ? 'State' : 'Response body';
 }

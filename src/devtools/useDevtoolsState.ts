@@ -10,6 +10,7 @@ import {
   type DevtoolsResponse,
 } from '../messages/devtools.ts';
 import type { LoginView, LoginViewChanged } from '../messages/login.ts';
+import { appendBounded } from './boundedEntries.ts';
 import type { InspectedTab } from './inspectedTab.ts';
 
 /** Sends a `devtools/*` request to the worker and returns its typed answer. */
@@ -96,7 +97,10 @@ export function useDevtoolsState(tab: InspectedTab): DevtoolsPanelState {
           else
             setEntries((current) => {
               const lastId = current.at(-1)?.id ?? 0;
-              return bounded([...current, ...update.entries.filter((e) => e.id > lastId)]);
+              return bounded(
+                current,
+                update.entries.filter((e) => e.id > lastId),
+              );
             });
           // A provider request may have connected the site: refresh that, at most every second.
           if (update.entries.some((e) => e.kind === 'provider') && refreshTimer.current === undefined)
@@ -117,11 +121,19 @@ export function useDevtoolsState(tab: InspectedTab): DevtoolsPanelState {
         early = undefined;
         if (snapshot) {
           const lastId = snapshot.at(-1)?.id ?? 0;
-          setEntries(bounded([...snapshot, ...streamed.filter((e) => e.id > lastId)]));
+          setEntries(
+            bounded(
+              snapshot,
+              streamed.filter((e) => e.id > lastId),
+            ),
+          );
         } else
           setEntries((current) => {
             const lastId = current.at(-1)?.id ?? 0;
-            return bounded([...current, ...streamed.filter((e) => e.id > lastId)]);
+            return bounded(
+              current,
+              streamed.filter((e) => e.id > lastId),
+            );
           });
       });
     };
@@ -162,6 +174,10 @@ export function useDevtoolsState(tab: InspectedTab): DevtoolsPanelState {
   };
 }
 
-function bounded(entries: ActivityEntry[]): ActivityEntry[] {
-  return entries.length > ACTIVITY_LIMIT ? entries.slice(entries.length - ACTIVITY_LIMIT) : entries;
+/** A tenth of the limit per origin: the share createActivityLog gives each site by default, as the worker's log uses it. */
+const PER_ORIGIN_LIMIT = Math.max(1, Math.floor(ACTIVITY_LIMIT / 10));
+
+/** `current` then `added`, without what the worker's log evicted meanwhile (a flood never pushes out jobs). */
+function bounded(current: readonly ActivityEntry[], added: readonly ActivityEntry[]): ActivityEntry[] {
+  return appendBounded(current, added, { limit: ACTIVITY_LIMIT, perOriginLimit: PER_ORIGIN_LIMIT });
 }
