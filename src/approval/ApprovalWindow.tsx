@@ -76,7 +76,7 @@ export function ApprovalWindow() {
       <RequestOrigin request={current} />
       <View request={current} />
       {error && <Alert>{error}</Alert>}
-      <div class="actions" ref={actions}>
+      <div class="actions approval-actions" ref={actions}>
         <GuardedButton
           arming={arming}
           variant="secondary"

@@ -1,15 +1,28 @@
-import { useState } from 'preact/hooks';
-import type { AccountView, LoginResponse } from '../messages/login.ts';
+import { useEffect, useState } from 'preact/hooks';
+import type { AccountView, Contact, LoginResponse } from '../messages/login.ts';
 import { environments } from '../okto/environments.ts';
-import { describeContact } from './CodeEntry.tsx';
-import { ConnectedSites } from './ConnectedSites.tsx';
-import { PendingApprovals } from './PendingApprovals.tsx';
 import { Alert, Button } from './ui.tsx';
 
 /**
- * The signed-in account: the user's smart-wallet address, the environment, the session expiry, log out;
- * then sites waiting for approval and the connected sites.
+ * How the user logged in: the email, or the WhatsApp number as dialled (`+91 98765 43210`), formatted
+ * once the phone-number library has loaded (the signed-in popup does not load it up front).
  */
+function useContactText(contact: Contact): string {
+  const [text, setText] = useState(contact.method === 'email' ? contact.email : contact.whatsappNumber);
+  useEffect(() => {
+    if (contact.method !== 'whatsapp') return;
+    let live = true;
+    void import('./phone.ts').then(({ formatInternational }) => {
+      if (live) setText(formatInternational(contact.whatsappNumber, contact.countryShortName));
+    });
+    return () => {
+      live = false;
+    };
+  }, [contact]);
+  return text;
+}
+
+/** The signed-in account: the user's smart-wallet address, the environment, the session expiry, log out. */
 export function Account({
   account,
   onLogout,
@@ -17,6 +30,7 @@ export function Account({
   account: AccountView;
   onLogout: () => Promise<LoginResponse>;
 }) {
+  const contactText = useContactText(account.contact);
   const [copied, setCopied] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -44,37 +58,36 @@ export function Account({
   }
 
   return (
-    <>
-      <section class="card">
-        <p class="eyebrow">
-          Logged in as <span class="eyebrow-value">{describeContact(account.contact)}</span>
-        </p>
-        <h1 class="title">Your Okto wallet</h1>
-        <dl class="facts">
-          <dt>Wallet address</dt>
-          <dd class="address-row">
-            <code class="address" data-testid="user-swa">
-              {account.userSWA}
-            </code>
-            <Button variant="secondary" onClick={copy} aria-label="Copy wallet address">
-              {copied ? 'Copied' : 'Copy'}
-            </Button>
-          </dd>
-          <dt>Environment</dt>
-          <dd>{environments[account.environment].label}</dd>
-          <dt>Session expires</dt>
-          <dd>
-            <time dateTime={expiry.toISOString()}>{expiry.toLocaleString()}</time>{' '}
-            <span class="muted">({daysLeft === 1 ? 'in 1 day' : `in ${daysLeft} days`})</span>
-          </dd>
-        </dl>
-        {error && <Alert>{error}</Alert>}
-        <Button variant="secondary" busy={busy} onClick={logout}>
-          Log out
-        </Button>
-      </section>
-      <PendingApprovals />
-      <ConnectedSites />
-    </>
+    <section class="card" aria-labelledby="account-heading">
+      <p class="eyebrow">
+        Logged in as <span class="eyebrow-value">{contactText}</span>
+      </p>
+      <h2 class="title" id="account-heading">
+        Account
+      </h2>
+      <dl class="facts">
+        <dt>Okto account (smart wallet)</dt>
+        <dd class="address-row">
+          <code class="address" data-testid="user-swa">
+            {account.userSWA}
+          </code>
+          <Button variant="secondary" onClick={copy} aria-label="Copy smart-wallet address">
+            {copied ? 'Copied' : 'Copy'}
+          </Button>
+        </dd>
+        <dd class="muted small">To receive funds, use a network’s address above.</dd>
+        <dt>Environment</dt>
+        <dd>{environments[account.environment].label}</dd>
+        <dt>Session expires</dt>
+        <dd>
+          <time dateTime={expiry.toISOString()}>{expiry.toLocaleString()}</time>{' '}
+          <span class="muted">({daysLeft === 1 ? 'in 1 day' : `in ${daysLeft} days`})</span>
+        </dd>
+      </dl>
+      {error && <Alert>{error}</Alert>}
+      <Button variant="secondary" busy={busy} onClick={logout}>
+        Log out
+      </Button>
+    </section>
   );
 }

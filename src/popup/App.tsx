@@ -1,13 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { LoginResponse, LoginView } from '../messages/login.ts';
+import type { AccountView, LoginResponse, LoginView } from '../messages/login.ts';
 import type { PendingRequestView } from '../messages/provider.ts';
-import { Account } from './Account.tsx';
 import { onViewChanged, send } from './api.ts';
-import { CodeEntry, describeContact } from './CodeEntry.tsx';
 import { describeRequest, isPendingLoginWindow, usePendingRequests } from './pendingLogin.ts';
-import { SignIn } from './SignIn.tsx';
-import { Alert, Button } from './ui.tsx';
+import { Alert } from './ui.tsx';
 
 /** The toolbar popup: whatever step the login is at, as the service worker reports it. */
 export function App() {
@@ -52,10 +49,62 @@ export function App() {
         {view && !signedIn && <PendingLoginNotice pending={pending} />}
         {loadError && <Alert>{loadError}</Alert>}
         {!view && !loadError && <p class="muted center">Loading…</p>}
-        {view && <Step view={view} act={act} />}
+        {view?.step === 'signedIn' && (
+          <SignedIn account={view.account} onLogout={() => act({ type: 'login/logout' })} />
+        )}
+        {view && !signedIn && <Login view={view} act={act} />}
       </main>
     </div>
   );
+}
+
+/** A module loaded on first use, once per popup. */
+function lazily<module>(load: () => Promise<module>): () => Promise<module> {
+  let loading: Promise<module> | undefined;
+  return () => {
+    loading ??= load();
+    return loading;
+  };
+}
+
+/** The module `load` answers, once it has loaded; `failed` when it could not be. */
+function useModule<module>(load: () => Promise<module>): { module?: module; failed: boolean } {
+  const [state, setState] = useState<{ module?: module; failed: boolean }>({ failed: false });
+  useEffect(() => {
+    load().then(
+      (module) => setState({ module, failed: false }),
+      () => setState({ failed: true }),
+    );
+  }, [load]);
+  return state;
+}
+
+// The wallet and the login are loaded only when needed: a signed-in popup never needs the login's
+// phone-number library, and a signed-out one has no wallet to show.
+const loadLoginSteps = lazily(() => import('./LoginSteps.tsx'));
+const loadWallet = lazily(() => import('./Wallet.tsx'));
+
+const CouldNotLoad = () => (
+  <Alert>This part of the popup could not be loaded. Close it and open it again.</Alert>
+);
+const Loading = () => <p class="muted center">Loading…</p>;
+
+function Login({
+  view,
+  act,
+}: {
+  view: LoginView;
+  act: (r: Parameters<typeof send>[0]) => Promise<LoginResponse>;
+}) {
+  const { module, failed } = useModule(loadLoginSteps);
+  if (failed) return <CouldNotLoad />;
+  return module ? <module.LoginSteps view={view} act={act} /> : <Loading />;
+}
+
+function SignedIn({ account, onLogout }: { account: AccountView; onLogout: () => Promise<LoginResponse> }) {
+  const { module, failed } = useModule(loadWallet);
+  if (failed) return <CouldNotLoad />;
+  return module ? <module.Wallet account={account} onLogout={onLogout} /> : <Loading />;
 }
 
 /** Requests that wait for a login: what they are, and what closing the login window does to them. */
@@ -70,82 +119,5 @@ function PendingLoginNotice({ pending }: { pending: PendingRequestView[] }) {
       {isPendingLoginWindow() &&
         ` Closing this window cancels ${pending.length === 1 ? 'the request' : 'them all'}.`}
     </p>
-  );
-}
-
-function Step({
-  view,
-  act,
-}: {
-  view: LoginView;
-  act: (r: Parameters<typeof send>[0]) => Promise<LoginResponse>;
-}) {
-  switch (view.step) {
-    case 'signedOut':
-    case 'expired':
-      return (
-        <SignIn
-          notice={view.notice}
-          tokensValidUntil={view.step === 'signedOut' ? view.tokensValidUntil : undefined}
-          onSend={(contact) => act({ type: 'login/sendCode', contact })}
-        />
-      );
-    case 'codeSent':
-      return (
-        <CodeEntry
-          view={view}
-          onVerify={(otp) => act({ type: 'login/verifyCode', otp })}
-          onResend={() => act({ type: 'login/resendCode' })}
-          onCancel={() => act({ type: 'login/cancel' })}
-        />
-      );
-    case 'verifying':
-    case 'registering':
-      return (
-        <section class="card center" aria-busy="true">
-          <span class="spinner spinner-large" aria-hidden="true" />
-          <h1 class="title">
-            {view.step === 'verifying' ? 'Checking your code…' : 'Securing your session…'}
-          </h1>
-          <p class="muted">{describeContact(view.contact)}</p>
-        </section>
-      );
-    case 'failed':
-      return <Failed view={view} act={act} />;
-    case 'signedIn':
-      return <Account account={view.account} onLogout={() => act({ type: 'login/logout' })} />;
-  }
-}
-
-function Failed({
-  view,
-  act,
-}: {
-  view: Extract<LoginView, { step: 'failed' }>;
-  act: (r: Parameters<typeof send>[0]) => Promise<LoginResponse>;
-}) {
-  const [busy, setBusy] = useState<'retry' | 'cancel'>();
-  const run = async (kind: 'retry' | 'cancel') => {
-    setBusy(kind);
-    try {
-      await act({ type: kind === 'retry' ? 'login/retry' : 'login/cancel' });
-    } finally {
-      setBusy(undefined);
-    }
-  };
-  return (
-    <section class="card">
-      <h1 class="title">Almost there</h1>
-      <p class="muted">
-        Your code was accepted for {describeContact(view.contact)}, but the session could not be set up.
-      </p>
-      <Alert>{view.error.message}</Alert>
-      <Button busy={busy === 'retry'} disabled={Boolean(busy)} onClick={() => run('retry')}>
-        Try again
-      </Button>
-      <Button variant="link" busy={busy === 'cancel'} disabled={Boolean(busy)} onClick={() => run('cancel')}>
-        Start over
-      </Button>
-    </section>
   );
 }

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConnectedSiteView } from '../messages/provider.ts';
+import { NetworkLogo } from './NetworkLogo.tsx';
 import { onSitesChanged, sendSites } from './sitesApi.ts';
 import { formatClockTime, tokensStillValidText } from './time.ts';
 import { Alert, Button } from './ui.tsx';
 
-/** The sites the user approved, with the date of each approval and a Revoke button. */
+/** The sites the user approved, with the network each is on, the date of each approval and a Revoke button. */
 export function ConnectedSites() {
   const [sites, setSites] = useState<ConnectedSiteView[]>();
   const [busy, setBusy] = useState<string>();
@@ -53,6 +54,12 @@ export function ConnectedSites() {
             <li key={site.origin}>
               <span class="site">
                 <span class="site-origin">{site.origin}</span>
+                {site.network && (
+                  <span class="site-network" data-testid="site-network">
+                    <NetworkLogo name={site.network.label} logo={site.network.logo} size={14} />
+                    on {site.network.label}
+                  </span>
+                )}
                 <span class="muted site-date">
                   Approved{' '}
                   <time dateTime={new Date(site.approvedAt).toISOString()}>

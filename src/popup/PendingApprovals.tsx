@@ -2,11 +2,12 @@ import { useState } from 'preact/hooks';
 import { GuardedButton, useInputArming } from '../approval/GuardedButton.tsx';
 import { describeRequest, usePendingRequests } from './pendingLogin.ts';
 import { sendSites } from './sitesApi.ts';
-import { Alert } from './ui.tsx';
+import { Alert, Button } from './ui.tsx';
 
 /**
  * Requests waiting in the approval queue, so that a user who opens the toolbar popup instead of the
- * approval window can answer here. The buttons are guarded like the window's: they ignore clicks and
+ * approval window can answer here: a connection at once, a signature or a transaction after reviewing
+ * it in the approval page (opened in the popup), which shows what it does. The buttons are guarded like the window's: they ignore clicks and
  * keys for a moment after the popup opens, gains focus, or the list changes. Renders nothing when
  * nothing waits.
  */
@@ -50,15 +51,26 @@ export function PendingApprovals() {
               >
                 Reject
               </GuardedButton>
-              <GuardedButton
-                arming={arming}
-                busy={busy === p.id}
-                disabled={Boolean(busy)}
-                aria-label={`Approve ${p.origin}`}
-                onClick={() => decide(p.id, true)}
-              >
-                Approve
-              </GuardedButton>
+              {p.kind === 'connect' ? (
+                <GuardedButton
+                  arming={arming}
+                  busy={busy === p.id}
+                  disabled={Boolean(busy)}
+                  aria-label={`Approve ${p.origin}`}
+                  onClick={() => decide(p.id, true)}
+                >
+                  Approve
+                </GuardedButton>
+              ) : (
+                // What a signature or a transaction does is shown only in the approval page's view.
+                <Button
+                  disabled={Boolean(busy)}
+                  aria-label={`Review the request of ${p.origin}`}
+                  onClick={() => location.assign('/approval.html')}
+                >
+                  Review
+                </Button>
+              )}
             </span>
           </li>
         ))}

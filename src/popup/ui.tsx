@@ -46,3 +46,32 @@ export function formatCountdown(ms: number): string {
   const total = Math.max(0, Math.ceil(ms / 1000));
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
 }
+
+/**
+ * Copies `text` to the clipboard and says so for a moment. `label` is the accessible name
+ * ("Copy Base Sepolia address"); the visible text stays short.
+ */
+export function CopyButton({ text, label }: { text: string; label: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  useEffect(() => {
+    if (state === 'idle') return;
+    const timer = setTimeout(() => setState('idle'), 1500);
+    return () => clearTimeout(timer);
+  }, [state]);
+  return (
+    <button
+      type="button"
+      class="btn btn-secondary btn-small"
+      aria-label={label}
+      title={state === 'failed' ? 'Could not copy: select the text and copy it by hand.' : label}
+      onClick={() =>
+        navigator.clipboard.writeText(text).then(
+          () => setState('copied'),
+          () => setState('failed'),
+        )
+      }
+    >
+      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Not copied' : 'Copy'}
+    </button>
+  );
+}

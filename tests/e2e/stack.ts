@@ -28,6 +28,22 @@ export const test = base.extend<StackFixtures>({
   },
 });
 
+/**
+ * The same fixtures with the emulator's local chains running (one anvil per network, the test token),
+ * for tests that fund the wallet, read balances or send.
+ */
+export const chainsTest = test.extend<StackFixtures>({
+  stack: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixture args.
+    async ({}, use) => {
+      const stack = await startLocalStack({ chains: true, relaxedLimits: true });
+      await use(stack);
+      await stack.close();
+    },
+    { scope: 'test', timeout: 60_000 },
+  ],
+});
+
 export { expect };
 
 /** Points the extension at the stack's emulator and companion, as the options page would. */
