@@ -64,7 +64,12 @@ async function main(): Promise<void> {
   stopping.push(() => stack.close());
   let demoUrl: string;
   try {
-    const demo = await startDemoDapp({ port: DEMO_PORT, emulatorUrl: stack.emulatorUrl });
+    const demo = await startDemoDapp({
+      port: DEMO_PORT,
+      emulatorUrl: stack.emulatorUrl,
+      chains: () =>
+        stack.chains().map((c) => ({ chainId: c.chainId, name: c.networkName, rpcUrl: c.rpcUrl })),
+    });
     stopping.push(() => demo.close());
     demoUrl = demo.url;
   } catch (error) {
@@ -106,13 +111,14 @@ ${stack
     console.log(`Chromium is open with the extension loaded: click the Okto icon in the toolbar (pin it from the
 puzzle-piece menu), log in with any email or WhatsApp number, and read the code in the inbox tab.
 Google, Apple, X and ${EXAMPLE_APP_LABEL} sign-in run against the emulator's stand-ins: pick an account in their window.
-Then try the demo dApp tab: it asks the extension for an Okto auth token and uses it.`);
+Then try the demo dApp tab: it connects through wagmi, signs, sends on the local chains, and gets an
+Okto auth token.`);
   else
     console.log(`No display or no Chromium here, so no browser was opened. To use it in your own Chrome:
   1. Open chrome://extensions and turn on Developer mode.
   2. Click "Load unpacked" and choose ${DIST}
   3. Click the Okto icon in the toolbar, log in, and read the code in the inbox: ${stack.inboxUrl}
-  4. Open the demo dApp, ${demoUrl}, and request a token.`);
+  4. Open the demo dApp, ${demoUrl}: connect, sign, send, and request a token.`);
   console.log('\nPress Ctrl-C to stop everything.');
 }
 

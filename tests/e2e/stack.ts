@@ -7,6 +7,8 @@ import { test as base, expect } from './fixtures.ts';
 // loopback ports, and the extension pointed at them.
 
 export type StackFixtures = {
+  /** Whether `stack` runs the emulator's local chains (anvil): `test.use({ stackChains: true })`. */
+  stackChains: boolean;
   /** The emulator and the companion, started for this test. */
   stack: LocalStack;
   /** The popup page (popup.html in a 360×600 tab), with the extension already pointed at `stack`. */
@@ -14,9 +16,9 @@ export type StackFixtures = {
 };
 
 export const test = base.extend<StackFixtures>({
-  // biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixture args.
-  stack: async ({}, use) => {
-    const stack = await startLocalStack({ relaxedLimits: true });
+  stackChains: [false, { option: true }],
+  stack: async ({ stackChains }, use) => {
+    const stack = await startLocalStack({ relaxedLimits: true, chains: stackChains });
     await use(stack);
     await stack.close();
   },
