@@ -33,7 +33,7 @@ function entryChunk(prefix: string): string {
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
-/** Prints bundle sizes against their targets and the median login pipeline time (of the build in dist/). */
+/** Prints bundle sizes against their targets and the median login pipeline time (of the Chrome build in dist/chrome/). */
 export async function benchExtension(): Promise<void> {
   const sizes = [
     ['service worker', bundleGzip(entryChunk('index.ts-')), 60],

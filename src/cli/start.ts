@@ -16,7 +16,8 @@ import { type LocalStack, startLocalStack } from './localStack.ts';
 // Chromium with it loaded. Ctrl-C stops everything, the chains included.
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DIST = resolve(ROOT, 'dist');
+const DIST = resolve(ROOT, 'dist/chrome');
+const DIST_FIREFOX = resolve(ROOT, 'dist/firefox');
 const PROFILE = resolve(ROOT, '.tmp/chromium-profile');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const EMULATOR_PORT = 8790;
@@ -82,7 +83,11 @@ async function main(): Promise<void> {
 
   console.log('Building the extension…');
   try {
-    await build({ root: ROOT, logLevel: 'warn' });
+    // Both browsers, one after the other: each build reads OKTO_BROWSER when its config loads.
+    for (const browser of ['chrome', 'firefox'] as const) {
+      process.env.OKTO_BROWSER = browser;
+      await build({ root: ROOT, logLevel: 'warn' });
+    }
   } catch (error) {
     return fail(`The extension did not build: ${(error as Error).message}`);
   }
@@ -98,6 +103,7 @@ Okto login is running on the local emulator (no account, no network needed).
   Companion         ${stack.companionUrl}
   Demo dApp         ${demoUrl}
   Extension         ${DIST}  (id ${DEV_EXTENSION_ID})
+  Firefox build     ${DIST_FIREFOX}  (about:debugging → This Firefox → Load Temporary Add-on → its manifest.json)
 ${stack
   .chains()
   .map((chain) => `  Chain ${chain.caipId.padEnd(12)} ${chain.rpcUrl}  (${chain.networkName})`)

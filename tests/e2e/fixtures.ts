@@ -4,8 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, test as base, chromium, expect, type Worker } from '@playwright/test';
 
-/** Absolute path of the built extension (`npm run build` first). */
-export const EXT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
+/** Absolute path of the built extension (`npm run build` first): the Chrome build, `dist/chrome/`. */
+export const EXT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/chrome');
 
 /** Debian's Chromium; Playwright never downloads a browser here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
