@@ -108,6 +108,8 @@ export async function startLocalStack(p: StartLocalStackParameters = {}): Promis
     OKTO_ENVIRONMENT: 'local',
     OKTO_BASE_URL: emulatorUrl,
     COMPANION_ALLOWED_ORIGINS: (p.allowedOrigins ?? [`chrome-extension://${DEV_EXTENSION_ID}`]).join(','),
+    // The Firefox build calls from moz-extension://<random uuid>, and signs in through its add-on id's redirect.
+    COMPANION_ALLOW_FIREFOX: '1',
   });
   const open = { limit: 100_000, windowSeconds: 60 };
   const limits = p.relaxedLimits

@@ -23,8 +23,9 @@ import type { Signer } from '../okto/signer.ts';
 import { answerAppleRelay, RELAYED_STATE_SECONDS, relayPage } from './appleRelay.ts';
 import { ipRateLimitSubjects, resolveClientIp } from './clientIp.ts';
 import type { CompanionAppConfig } from './config.ts';
+import { allowedExtensionIds, isFirefoxExtensionOrigin } from './extensionRedirects.ts';
 import { createIdTokenChecks, ID_TOKEN_MAX_AGE_SECONDS } from './idToken.ts';
-import { APPLE_RELAY_PATH, allowedExtensionIds, publicLoginConfig } from './loginConfig.ts';
+import { APPLE_RELAY_PATH, publicLoginConfig } from './loginConfig.ts';
 import { createOktoSessionVerifier } from './oktoSessions.ts';
 import { createProviderKeys } from './providerKeys.ts';
 import { LOG_PSEUDONYM_LENGTH, pseudonymise } from './pseudonym.ts';
@@ -125,7 +126,10 @@ export function createCompanionApp({
 }: CreateCompanionAppParameters) {
   const app = new Hono<CompanionEnv>();
   const allowedOrigins = new Set(config.allowedOrigins);
-  const extensionIds = allowedExtensionIds(config.allowedOrigins);
+  const extensionIds = allowedExtensionIds(config.allowedOrigins, config.firefoxAddonIds);
+  /** A listed origin, or with COMPANION_ALLOW_FIREFOX=1 any Firefox extension's (random per install). */
+  const isAllowedOrigin = (origin: string) =>
+    allowedOrigins.has(origin) || (config.allowFirefox && isFirefoxExtensionOrigin(origin));
   const oktoSessions = createOktoSessionVerifier({ baseUrl: config.oktoBaseUrl, fetch: fetchFn, clock });
   const pseudonymOf = (value: string) => pseudonymise({ salt: config.hashSalt, value });
   if (config.login.apple !== undefined && config.publicUrl === undefined)
@@ -252,7 +256,7 @@ export function createCompanionApp({
   app.use(async (c, next) => {
     if (c.req.path === APPLE_RELAY_PATH) return next();
     const origin = c.req.header('origin');
-    if (origin !== undefined && !allowedOrigins.has(origin))
+    if (origin !== undefined && !isAllowedOrigin(origin))
       throw new CompanionRequestError({
         status: 403,
         code: 'origin_not_allowed',

@@ -1,3 +1,4 @@
+import { EXTENSION_KEY, redirectUrlOf } from './extensionRedirects.ts';
 import { readBodyText } from './requestBody.ts';
 import { CompanionRequestError } from './requestError.ts';
 
@@ -19,8 +20,11 @@ export const RELAY_REPLAY_TEXT = 'This sign-in was already finished or used. Sta
 /** How long a relayed `state` is remembered: longer than a sign-in may take (5 minutes). */
 export const RELAYED_STATE_SECONDS = 600;
 
-/** `<extension id>.<state>`, as the extension sends it (32 letters a–p, a dot, 43 base64url characters). */
-const STATE = /^([a-p]{32})\.[A-Za-z0-9_-]{43}$/;
+/**
+ * `<extension key>.<state>`, as the extension sends it: the first label of its redirect host (a Chrome id,
+ * 32 letters a–p, or a Firefox add-on hash, 40 hex digits), a dot, 43 base64url characters.
+ */
+const STATE = new RegExp(`^(${EXTENSION_KEY})\\.[A-Za-z0-9_-]{43}$`);
 const JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** RFC 6749's error code characters. */
 const ERROR_CODE = /^[\x20\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
@@ -52,7 +56,8 @@ function single(form: URLSearchParams, name: string): string | undefined {
 
 /**
  * Answers Apple's post: a 302 to `https://<id>.chromiumapp.org/apple#id_token=…&state=…` (or `#error=…`)
- * for an allowed extension id in `state`.
+ * for an allowed extension id in `state`; for an allowed Firefox add-on's hash, to
+ * `https://<hash>.extensions.allizom.org/apple#…`.
  * @throws {CompanionRequestError} 400 for a `state` that names no allowed extension or was relayed
  * already (no redirect), 413, 415.
  */
@@ -104,7 +109,7 @@ export async function answerAppleRelay({
   return new Response(null, {
     status: 302,
     headers: {
-      Location: `https://${match[1]}.chromiumapp.org/apple#${fragment}`,
+      Location: `${redirectUrlOf(match[1] as string, 'apple')}#${fragment}`,
       'Cache-Control': 'no-store',
       'Referrer-Policy': 'no-referrer',
     },

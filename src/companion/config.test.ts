@@ -63,6 +63,29 @@ describe('loadCompanionConfig', () => {
     );
   });
 
+  test("COMPANION_ALLOW_FIREFOX=1 accepts Firefox origins and this repository's add-on id by default", () => {
+    expect(loadCompanionConfig(valid)).toMatchObject({ allowFirefox: false, firefoxAddonIds: [] });
+    expect(loadCompanionConfig({ ...valid, COMPANION_ALLOW_FIREFOX: '1' })).toMatchObject({
+      allowFirefox: true,
+      firefoxAddonIds: ['okto-login@okto.tech'],
+    });
+    expect(
+      loadCompanionConfig({
+        ...valid,
+        COMPANION_ALLOW_FIREFOX: '1',
+        COMPANION_FIREFOX_ADDON_IDS: 'wallet@example.com, {12345678-90ab-cdef-1234-567890abcdef}',
+      }).firefoxAddonIds,
+    ).toEqual(['wallet@example.com', '{12345678-90ab-cdef-1234-567890abcdef}']);
+    expect(failure({ ...valid, COMPANION_ALLOW_FIREFOX: 'yes' }).variable).toBe('COMPANION_ALLOW_FIREFOX');
+    expect(failure({ ...valid, COMPANION_FIREFOX_ADDON_IDS: 'wallet@example.com' }).message).toMatch(
+      /without COMPANION_ALLOW_FIREFOX=1/,
+    );
+    expect(
+      failure({ ...valid, COMPANION_ALLOW_FIREFOX: '1', COMPANION_FIREFOX_ADDON_IDS: 'https://x.example' })
+        .variable,
+    ).toBe('COMPANION_FIREFOX_ADDON_IDS');
+  });
+
   test('reads REDIS_URL and COMPANION_TRUST_PROXY', () => {
     const config = loadCompanionConfig({
       ...valid,

@@ -19,6 +19,13 @@ export type CompanionConfig = LoginSettings & {
   paymaster: Address;
   /** Browser origins that may call the companion, e.g. `chrome-extension://<id>`. */
   allowedOrigins: readonly string[];
+  /**
+   * COMPANION_ALLOW_FIREFOX=1: any `moz-extension://<uuid>` origin may call (Firefox gives each install a
+   * random one, so it cannot be listed), and the add-ons of `firefoxAddonIds` get sign-in redirects.
+   */
+  allowFirefox: boolean;
+  /** Gecko ids whose `identity.getRedirectURL()` gets redirects; empty unless allowFirefox. */
+  firefoxAddonIds: readonly string[];
   /** Shared rate-limit counters for several replicas; memory when absent. */
   redisUrl?: string;
   /** How many reverse proxies in front append to `X-Forwarded-For`; 0 reads the socket address. */
@@ -104,6 +111,7 @@ export function loadCompanionConfig(env: CompanionEnv): CompanionConfig {
     oktoBaseUrl,
     paymaster: environments[environment].paymaster,
     allowedOrigins: readAllowedOrigins(env),
+    ...readFirefox(env),
     ...(redisUrl === undefined ? {} : { redisUrl }),
     trustProxyHops: readTrustProxy(env),
     hashSalt: sha256(stringToBytes(`okto-companion hash salt v1\n${clientPrivateKey.toLowerCase()}`)),
@@ -237,6 +245,42 @@ function readAllowedOrigins(env: CompanionEnv): string[] {
       );
   }
   return origins;
+}
+
+/** The gecko id of this repository's Firefox build (manifest.json `browser_specific_settings.gecko.id`). */
+export const DEFAULT_FIREFOX_ADDON_ID = 'okto-login@okto.tech';
+
+/** A gecko id: an email-like `name@domain` or a `{GUID}`, at most 80 characters (AMO's rule). */
+const GECKO_ID =
+  /^([A-Za-z0-9._+-]+@[A-Za-z0-9.-]+|\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\})$/;
+
+function readFirefox(env: CompanionEnv): { allowFirefox: boolean; firefoxAddonIds: string[] } {
+  const name = 'COMPANION_ALLOW_FIREFOX';
+  const value = read(env, name);
+  if (value !== undefined && value !== '0' && value !== '1')
+    throw new CompanionConfigError(
+      name,
+      `is ${JSON.stringify(value)}: expected 1 (accept Firefox's moz-extension:// origins) or 0.`,
+    );
+  const allowFirefox = value === '1';
+  const idsName = 'COMPANION_FIREFOX_ADDON_IDS';
+  const listed = read(env, idsName);
+  if (!allowFirefox) {
+    if (listed !== undefined)
+      throw new CompanionConfigError(idsName, 'has no effect without COMPANION_ALLOW_FIREFOX=1: set both.');
+    return { allowFirefox, firefoxAddonIds: [] };
+  }
+  const ids = (listed ?? DEFAULT_FIREFOX_ADDON_ID)
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  for (const id of ids)
+    if (id.length > 80 || !GECKO_ID.test(id))
+      throw new CompanionConfigError(
+        idsName,
+        `has ${JSON.stringify(id)}, which is not a Firefox add-on id: expected name@domain or {GUID} (browser_specific_settings.gecko.id), comma-separated.`,
+      );
+  return { allowFirefox, firefoxAddonIds: ids };
 }
 
 function readRedisUrl(env: CompanionEnv): string | undefined {

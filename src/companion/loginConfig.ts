@@ -328,25 +328,5 @@ export function publicLoginConfig({ login, publicUrl }: LoginSettings): Record<s
   return answer;
 }
 
-/** The extension ids whose `chrome-extension://<id>` is allowed: only they get chromiumapp.org redirects. */
-export function allowedExtensionIds(allowedOrigins: readonly string[]): Set<string> {
-  const ids = new Set<string>();
-  for (const origin of allowedOrigins) {
-    const match = /^chrome-extension:\/\/([a-p]{32})$/.exec(origin);
-    if (match) ids.add(match[1] as string);
-  }
-  return ids;
-}
-
-/**
- * The extension id of an allowed redirect, `https://<id>.chromiumapp.org/<provider>` for an allowed id
- * (okto-social-login.md §2); undefined for anything else.
- */
-export function extensionOfRedirect(
-  redirectUri: string,
-  provider: string,
-  ids: ReadonlySet<string>,
-): string | undefined {
-  const match = /^https:\/\/([a-p]{32})\.chromiumapp\.org\/([a-z_]+)$/.exec(redirectUri);
-  return match && match[2] === provider && ids.has(match[1] as string) ? match[1] : undefined;
-}
+// Which extensions get redirects (Chrome ids, Firefox add-on hashes): extensionRedirects.ts.
+export { allowedExtensionIds, extensionOfRedirect } from './extensionRedirects.ts';

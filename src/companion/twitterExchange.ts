@@ -1,4 +1,5 @@
-import { extensionOfRedirect, type TwitterExchangeConfig } from './loginConfig.ts';
+import { extensionOfRedirect, originMatchesExtension } from './extensionRedirects.ts';
+import type { TwitterExchangeConfig } from './loginConfig.ts';
 import { CompanionRequestError } from './requestError.ts';
 
 // The X code exchange (okto-social-login.md §3.3): the extension got a code with PKCE; the companion
@@ -45,9 +46,9 @@ export async function exchangeTwitterCode({
       code: 'redirect_not_allowed',
       field: 'redirectUri',
       message:
-        "redirectUri is not https://<extension id>.chromiumapp.org/twitter for an extension this signing service allows: send chrome.identity.getRedirectURL('twitter').",
+        "redirectUri is not the X redirect of an extension this signing service allows (https://<extension id>.chromiumapp.org/twitter, or on Firefox https://<add-on hash>.extensions.allizom.org/twitter): send identity.getRedirectURL('twitter').",
     });
-  if (origin !== undefined && origin !== `chrome-extension://${extensionId}`)
+  if (!originMatchesExtension(origin, extensionId))
     throw new CompanionRequestError({
       status: 400,
       code: 'redirect_not_allowed',

@@ -31,13 +31,16 @@ export const X_DEV_CLIENTS: ReadonlyMap<string, { secret?: string }> = new Map([
 ]);
 
 const EXTENSION_REDIRECT = /^https:\/\/([a-p]{32})\.chromiumapp\.org\/([a-z_]+)$/;
+const FIREFOX_REDIRECT = /^https:\/\/([0-9a-f]{40})\.extensions\.allizom\.org\/([a-z_]+)$/;
 
 /**
  * Whether `redirectUri` is an extension's redirect for `provider`: `https://<32 letters a–p>.chromiumapp.org/<provider>`,
- * exactly, as `chrome.identity.getRedirectURL(provider)` makes it.
+ * exactly, as `chrome.identity.getRedirectURL(provider)` makes it, or Firefox's
+ * `https://<40 hex: SHA-1 of the add-on id>.extensions.allizom.org/<provider>` (the development clients have both
+ * registered, as a real client for both browsers would).
  */
 export function isExtensionRedirect(redirectUri: string, provider: SocialProvider): boolean {
-  const match = EXTENSION_REDIRECT.exec(redirectUri);
+  const match = EXTENSION_REDIRECT.exec(redirectUri) ?? FIREFOX_REDIRECT.exec(redirectUri);
   return match !== null && match[2] === provider;
 }
 

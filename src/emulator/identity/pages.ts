@@ -21,10 +21,15 @@ export function escapeHtml(value: string): string {
 
 /**
  * The CSP of every page. `formTargets` are the origins a form may post to besides the page's own; the
- * extension's redirect origin is always among them, since CSP checks the redirect after a form post too.
+ * extension's redirect origins (Chrome's and Firefox's) are always among them, since CSP checks the redirect after a form post too.
  */
 function securityHeaders({ script = false, formTargets = [] as string[] } = {}): Record<string, string> {
-  const formAction = ["'self'", ...new Set(formTargets), 'https://*.chromiumapp.org'].join(' ');
+  const formAction = [
+    "'self'",
+    ...new Set(formTargets),
+    'https://*.chromiumapp.org',
+    'https://*.extensions.allizom.org',
+  ].join(' ');
   return {
     'Content-Security-Policy': `default-src 'none'; style-src 'self'; script-src ${script ? "'self'" : "'none'"}; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     'Cache-Control': 'no-store',
