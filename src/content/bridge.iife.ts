@@ -22,8 +22,12 @@ import {
 const origin = window.origin;
 /** Requests of this frame waiting for the worker; more at once are refused, so a page cannot flood it. */
 const MAX_IN_FLIGHT = 64;
-/** Sends after the first, when the worker was stopped mid-request. */
-const RESENDS = 2;
+/**
+ * The wait before each re-send, when the background stopped mid-request. Chrome starts a stopped worker
+ * for the message at once; a Firefox event page that is reloading has no listener for a moment, and a
+ * message sent then fails at once, so the later tries wait a little longer each time.
+ */
+const RESEND_DELAYS_MS = [0, 250, 750, 2000];
 let inFlight = 0;
 
 /** Messages go to this frame's own window; a sandboxed frame's origin is "null", which only '*' can address. */
@@ -73,7 +77,8 @@ async function forward(id: string | number, { method, params }: { method: string
  * one still pending), so the dApp sees the answer, not the restart. After that, 4900.
  */
 async function send(request: ProviderRequest): Promise<ProviderAnswer> {
-  for (let attempt = 0; attempt <= RESENDS; attempt++) {
+  for (let attempt = 0; attempt <= RESEND_DELAYS_MS.length; attempt++) {
+    if (attempt > 0) await new Promise((resume) => setTimeout(resume, RESEND_DELAYS_MS[attempt - 1]));
     try {
       const answer = (await chrome.runtime.sendMessage(request)) as ProviderAnswer | undefined;
       if (answer && 'error' in answer) return { error: answer.error };

@@ -3,8 +3,9 @@ import browser from 'webextension-polyfill';
 import type { AccountView, LoginResponse, LoginView } from '../messages/login.ts';
 import type { PendingRequestView } from '../messages/provider.ts';
 import { onViewChanged, send } from './api.ts';
+import { useHostAccess } from './hostAccess.ts';
 import { describeRequest, isPendingLoginWindow, usePendingRequests } from './pendingLogin.ts';
-import { Alert } from './ui.tsx';
+import { Alert, Button } from './ui.tsx';
 
 /** The toolbar popup: whatever step the login is at, as the service worker reports it. */
 export function App() {
@@ -46,6 +47,7 @@ export function App() {
         </button>
       </header>
       <main id="app">
+        <HostAccessNotice />
         {view && !signedIn && <PendingLoginNotice pending={pending} />}
         {loadError && <Alert>{loadError}</Alert>}
         {!view && !loadError && <p class="muted center">Loading…</p>}
@@ -105,6 +107,37 @@ function SignedIn({ account, onLogout }: { account: AccountView; onLogout: () =>
   const { module, failed } = useModule(loadWallet);
   if (failed) return <CouldNotLoad />;
   return module ? <module.Wallet account={account} onLogout={onLogout} /> : <Loading />;
+}
+
+/**
+ * Shown when the user took the extension's access to Okto or the companion back (Firefox allows it):
+ * nothing works until it is given again, and the browser asks only from a click.
+ */
+function HostAccessNotice() {
+  const access = useHostAccess();
+  const [refused, setRefused] = useState(false);
+  if (access.missing.length === 0) return null;
+  const hosts = access.missing.map((pattern) => pattern.replace(/^\w+:\/\/|\/\*$/g, '')).join(' and ');
+  return (
+    <div class="notice" role="alert" data-testid="host-access">
+      <p>
+        Okto Login cannot reach {hosts}: its access to{' '}
+        {access.missing.length === 1 ? 'that site' : 'those sites'} was turned off in the browser. Log in,
+        balances and approvals need it.
+      </p>
+      <Button
+        onClick={() =>
+          void access.request().then(
+            (granted) => setRefused(!granted),
+            () => setRefused(true),
+          )
+        }
+      >
+        Allow access
+      </Button>
+      {refused && <p class="muted">The browser did not give access. Click again and choose Allow.</p>}
+    </div>
+  );
 }
 
 /** Requests that wait for a login: what they are, and what closing the login window does to them. */
