@@ -299,6 +299,32 @@ describe('the approval queue', () => {
     expect(windows.urls()).toHaveLength(1); // b.example still waits
   });
 
+  it('an answer given after a restart but before the re-send arrives reaches that re-send (Firefox event pages)', async () => {
+    const { windows, frames, approvals, restart } = setup();
+    const sender = frames.load('https://app.example', 1);
+    const sign = (requestKey: string) => ({
+      kind: 'message' as const,
+      origin: 'https://app.example',
+      sender,
+      payload: { message: 'hi' } as never,
+      needsLogin: false,
+      requestKey,
+    });
+    void approvals.request(sign('doc:1'));
+    await flush();
+    const restarted = restart();
+    await restarted.restore();
+    const [pending] = await restarted.list();
+    await restarted.decide(pending?.id ?? '', true); // nobody waits here yet
+    expect(await restarted.request(sign('doc:1'))).toBe(true); // the late re-send gets the answer
+    expect(windows.opened()).toBe(1);
+    expect(await restarted.list()).toEqual([]);
+    // Used once: the same key again is a new request.
+    void restarted.request(sign('doc:1'));
+    await flush();
+    expect(await restarted.list()).toHaveLength(1);
+  });
+
   it('on a worker start, forgets requests whose documents are gone and handles a window closed meanwhile', async () => {
     const { windows, frames, approvals, restart } = setup();
     const gone = frames.load('https://gone.example', 1);

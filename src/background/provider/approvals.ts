@@ -43,7 +43,16 @@ export type Requester = {
 /** `requestKey`: the request of one document a re-send (after a worker restart) is known by. */
 type PendingRecord = PendingRequestView & { requesters: Requester[]; requestKey?: string };
 type WindowRecord = { windowId: number; tabId?: number; page: 'login' | 'approval' };
-type QueueRecord = { requests: PendingRecord[]; window?: WindowRecord };
+/**
+ * A request answered while no document waited for it in this worker: its asker's wait died with the
+ * previous worker (or Firefox event page), and its re-send may still be on the way.
+ */
+type AnsweredRecord = { requestKey: string; origin: string; approved: boolean; at: number };
+type QueueRecord = { requests: PendingRecord[]; window?: WindowRecord; answered?: AnsweredRecord[] };
+
+/** How long, and how many, answers wait for a late re-send (the bridge gives up after about 3 s). */
+const ANSWERED_KEEP_MS = 60_000;
+const ANSWERED_MAX = 20;
 
 /** How the approval window is opened and closed; the default uses chrome.windows. */
 export type ApprovalWindows = {
@@ -284,6 +293,14 @@ export function createApprovals({
       }
       if (removed.length === 0 && dropped.length === 0) return { removed, dropped, closing: undefined };
       queue.requests = kept;
+      // An answer nobody here waits for is kept for the re-send that a restart left in flight.
+      const late = removed
+        .filter((r) => r.requestKey !== undefined && r.requesters.length > 0 && !waiters.has(r.id))
+        .map((r) => ({ requestKey: r.requestKey as string, origin: r.origin, approved: approve, at: now() }));
+      if (late.length > 0 || queue.answered)
+        queue.answered = [...(queue.answered ?? []), ...late]
+          .filter((a) => now() - a.at < ANSWERED_KEEP_MS)
+          .slice(-ANSWERED_MAX);
       const closing = kept.length === 0 ? queue.window : undefined;
       if (closing) queue.window = undefined;
       await save(queue);
@@ -351,6 +368,14 @@ export function createApprovals({
       // The decision is wrapped: returning the bare promise would hold the lock until the user decides.
       const { decision } = await exclusive(async () => {
         const queue = await load();
+        const answered = queue.answered?.find(
+          (a) => a.requestKey === requestKey && a.origin === origin && now() - a.at < ANSWERED_KEEP_MS,
+        );
+        if (requestKey !== undefined && answered) {
+          queue.answered = queue.answered?.filter((a) => a !== answered);
+          await save(queue);
+          return { decision: Promise.resolve(answered.approved) };
+        }
         const joined =
           kind === 'connect'
             ? queue.requests.find((r) => r.kind === kind && r.origin === origin)
