@@ -1,32 +1,33 @@
-import type { Address, Hex } from 'viem';
+import type { Hex } from 'viem';
 import {
   type AccountView,
-  type Contact,
   insecureUrlProblem,
+  type LoginMethodsResponse,
   type LoginResponse,
   type LoginView,
+  type OtpContact,
   type Settings,
   type SettingsResponse,
-  type UserError,
-} from '../messages/login.ts';
-import { createAuthTokenSigner } from '../okto/authToken.ts';
-import { createOktoClient, type OktoExchange } from '../okto/client.ts';
-import {
-  DEFAULT_AUTH_TOKEN_TTL_SECONDS,
-  environments,
-  type OktoEnvironment,
-  OTP_LIFETIME_SECONDS,
-} from '../okto/environments.ts';
-import { OktoApiError } from '../okto/errors.ts';
-import { buildAuthenticateRequest, signSessionAsUser } from '../okto/session.ts';
-import { createSessionKey } from '../okto/sessionKey.ts';
-import { privateKeySigner, type Signer } from '../okto/signer.ts';
-import { createOktoWalletClient, type OktoWalletClient } from '../okto/walletClient.ts';
-import { type CompanionClient, createCompanionClient } from './companionClient.ts';
-import { FlowError, toUserError } from './errors.ts';
-import type { KeyValueStore, StoreWrite } from './store.ts';
-import type { TokenAudience, TokenLedger } from './tokenLedger.ts';
-import type { Vault } from './vault.ts';
+  type SocialProvider,
+} from '../../messages/login.ts';
+import { createOktoClient, type OktoExchange } from '../../okto/client.ts';
+import { DEFAULT_AUTH_TOKEN_TTL_SECONDS, environments } from '../../okto/environments.ts';
+import { OktoApiError } from '../../okto/errors.ts';
+import type { Signer } from '../../okto/signer.ts';
+import { createOktoWalletClient, type OktoWalletClient } from '../../okto/walletClient.ts';
+import { type CompanionClient, createCompanionClient } from '../companionClient.ts';
+import { FlowError, toUserError } from '../errors.ts';
+import type { KeyValueStore, StoreWrite } from '../store.ts';
+import type { TokenAudience, TokenLedger } from '../tokenLedger.ts';
+import type { Vault } from '../vault.ts';
+import { type LoginMethods, readLoginMethods, toMethodsView } from './config.ts';
+import { codeFailure, EXPIRED_MESSAGE, isOtpContact, sendOtp, verifyOtp } from './otp.ts';
+import { type ProviderFlowDependencies, ProviderFlows } from './providerFlows.ts';
+import { type FlowRecord, type FlowTarget, toView } from './record.ts';
+import { registerSession, type SessionSigner, sessionSigner } from './register.ts';
+
+export { OTP_ATTEMPTS, RESEND_COOLDOWN_MS } from './otp.ts';
+export type { WebAuthFlow } from './providerFlows.ts';
 
 /**
  * The defaults of a fresh install: Okto production and the companion the release was built for
@@ -40,42 +41,12 @@ export const DEFAULT_SETTINGS: Settings = import.meta.env.OKTO_COMPANION_URL
     }
   : { environment: 'local', localBaseUrl: 'http://127.0.0.1:8790', companionUrl: 'http://127.0.0.1:8791' };
 
-/** Okto allows 5 wrong codes per token. */
-export const OTP_ATTEMPTS = 5;
-export const RESEND_COOLDOWN_MS = 30_000;
-
 const STATE_KEY = 'login/state';
 const SETTINGS_KEY = 'settings';
+/** Vault names: the login's id token until its registration ends, the PKCE verifier while X's window is open. */
 const ID_TOKEN = 'idToken';
 const SESSION_KEY = 'sessionKey';
-
-/** The Okto environment and servers a flow was started against; a flow finishes where it started. */
-type FlowTarget = {
-  environment: OktoEnvironment;
-  oktoBaseUrl: string;
-  companionUrl: string;
-  clientSWA: Address;
-};
-
-type CodeSentRecord = {
-  contact: Contact;
-  token: string;
-  sentAt: number;
-  expiresAt: number;
-  resendAt: number;
-  attemptsLeft: number;
-  error?: UserError;
-  target: FlowTarget;
-};
-
-/** What is persisted: the view plus what the worker needs to continue (never a secret; those are in the vault). */
-type FlowRecord =
-  | { step: 'signedOut'; notice?: string; tokensValidUntil?: number }
-  | ({ step: 'codeSent' | 'verifying' } & CodeSentRecord)
-  | { step: 'registering'; contact: Contact; target: FlowTarget }
-  | { step: 'failed'; contact: Contact; target: FlowTarget; error: UserError }
-  | { step: 'signedIn'; account: AccountView; target: FlowTarget }
-  | { step: 'expired'; notice: string; contact?: Contact };
+const PKCE_VERIFIER = 'pkceVerifier';
 
 export type LoginFlowDependencies = {
   store: KeyValueStore;
@@ -90,7 +61,7 @@ export type LoginFlowDependencies = {
   timeoutMs?: number;
   /** Where tokens handed out of the worker are remembered, so that Log out can say until when they work. */
   ledger?: TokenLedger;
-};
+} & ProviderFlowDependencies;
 
 /** What the wallet uses of a signed-in session; see {@link LoginFlow.session}. */
 export type WalletSession = {
@@ -103,29 +74,27 @@ export type WalletSession = {
   sign: Signer;
 };
 
-/** The session key's two uses, kept in memory while signed in. */
-type SessionSigner = { token: (expireAt: number) => Promise<string>; sign: Signer };
-
-function sessionSigner(privateKey: Hex, publicKey: Hex): SessionSigner {
-  return { token: createAuthTokenSigner(privateKey, publicKey), sign: privateKeySigner(privateKey) };
-}
-
 /** A freshly minted auth token for the signed-in session. */
 export type MintedAuthToken = { authToken: string; expiresAt: number; account: AccountView };
 
 /**
- * The login state machine: signed out → code sent → verifying → registering → signed in, plus
- * expired and failed. Every step is persisted before and after each network call, so the worker
- * may be stopped at any moment and continue where it was. Calls that are not idempotent (verify,
- * authenticate) are never retried automatically.
+ * The login state machine: signed out → code sent → verifying → registering → signed in, or signed
+ * out → waiting for a provider → registering → signed in, plus expired and failed. Every step is
+ * persisted before and after each network call, together with the secrets it needs, so the worker may
+ * be stopped at any moment and continue where it was (a provider's window cannot: its result would go
+ * to nobody). Calls that are not idempotent (verify, authenticate) are never retried automatically.
  */
 export class LoginFlow {
-  readonly #deps: Required<Omit<LoginFlowDependencies, 'onExchange' | 'ledger'>> &
+  readonly #deps: Required<
+    Omit<LoginFlowDependencies, 'onExchange' | 'ledger' | keyof ProviderFlowDependencies>
+  > &
     Pick<LoginFlowDependencies, 'onExchange' | 'ledger'>;
   #record: Promise<FlowRecord> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   /** See {@link LoginFlow.#tokenSigner}. */
   #signer: { sessionPublicKey: string; sign: Promise<SessionSigner> } | undefined;
+  /** The provider sign-ins: Google, Apple, X, the app's own login. */
+  readonly #providers: ProviderFlows;
 
   constructor(deps: LoginFlowDependencies) {
     this.#deps = {
@@ -135,11 +104,33 @@ export class LoginFlow {
       timeoutMs: 15_000,
       ...deps,
     };
+    this.#providers = new ProviderFlows({
+      identity: deps.identity,
+      log: deps.log,
+      now: this.#deps.now,
+      vault: deps.vault,
+      secretNames: { idToken: ID_TOKEN, codeVerifier: PKCE_VERIFIER },
+      load: () => this.#load(),
+      save: (record, writes) => this.#save(record, writes),
+      exclusive: (fn) => this.#exclusive(fn),
+      resolveTarget: () => this.#resolveTarget(),
+      companion: (target) => this.#clients(target).companion,
+      register: () => this.#register(),
+    });
   }
 
-  /** The current view; never waits for an action in progress. */
+  /**
+   * The current view; never waits for an action in progress, except to end a provider's sign-in that
+   * is past its 5 minutes or was lost with a stopped worker.
+   */
   async view(): Promise<LoginView> {
-    return toView(await this.#load());
+    const record = await this.#load();
+    if (this.#providers.isDue(record))
+      return this.#exclusive(async () => {
+        await this.#providers.settle();
+        return this.#currentView();
+      });
+    return toView(record);
   }
 
   /** The signed-in account, if any. */
@@ -150,6 +141,15 @@ export class LoginFlow {
 
   async getSettings(): Promise<Settings> {
     return { ...DEFAULT_SETTINGS, ...(await this.#deps.store.get<Settings>(SETTINGS_KEY)) };
+  }
+
+  /** The login methods the companion offers now, for the popup's chooser. */
+  async methods(): Promise<LoginMethodsResponse> {
+    try {
+      return { ok: true, methods: toMethodsView((await this.#resolveTarget()).methods) };
+    } catch (error) {
+      return { ok: false, error: toUserError(error), view: await this.view() };
+    }
   }
 
   /**
@@ -181,19 +181,25 @@ export class LoginFlow {
         });
       }
       await this.#deps.store.set(SETTINGS_KEY, settings);
-      return { ok: true, settings, view: await this.view() };
+      return { ok: true, settings, view: await this.#currentView() };
     });
   }
 
   /** Asks the companion for a signed send body and posts it to Okto. */
-  sendCode(contact: Contact): Promise<LoginResponse> {
+  sendCode(contact: OtpContact): Promise<LoginResponse> {
     return this.#action(async () => {
       const record = await this.#load();
       if (record.step === 'signedIn')
         throw new FlowError('signed_in', 'You are already logged in. Log out first.');
       if (record.step === 'verifying' || record.step === 'registering')
         throw new FlowError('busy', 'A login is being completed. Wait a moment.');
-      const target = await this.#resolveTarget();
+      await this.#providers.refuseWhileWaiting();
+      const { target, methods } = await this.#resolveTarget();
+      if (!methods.otp[contact.method])
+        throw new FlowError(
+          'method_unavailable',
+          `Sign-in with ${contact.method === 'email' ? 'email' : 'WhatsApp'} is not enabled for this app.`,
+        );
       await this.#sendTo(contact, target, undefined);
     });
   }
@@ -202,7 +208,7 @@ export class LoginFlow {
   resendCode(): Promise<LoginResponse> {
     return this.#action(async () => {
       const record = await this.#load();
-      if (record.step !== 'codeSent')
+      if (record.step !== 'codeSent' || !isOtpContact(record.contact))
         throw new FlowError('no_code', 'There is no code to resend. Start again.');
       const wait = Math.ceil((record.resendAt - this.#deps.now()) / 1000);
       if (wait > 0)
@@ -222,7 +228,7 @@ export class LoginFlow {
   verifyCode(otp: string): Promise<LoginResponse> {
     return this.#action(async () => {
       const record = await this.#load();
-      if (record.step !== 'codeSent')
+      if (record.step !== 'codeSent' || !isOtpContact(record.contact))
         throw new FlowError('no_code', 'There is no code to check. Send a code first.');
       const now = this.#deps.now();
       if (now >= record.expiresAt) {
@@ -232,22 +238,14 @@ export class LoginFlow {
       if (record.attemptsLeft <= 0)
         throw new FlowError('otp_attempts_exceeded', 'Too many wrong codes. Send a new code.');
       await this.#save({ ...record, step: 'verifying', error: undefined });
-      const { okto, companion } = this.#clients(record.target);
       let idToken: string;
       try {
-        const { contact, token } = record;
-        const verified =
-          contact.method === 'email'
-            ? await okto.verifyEmailOtp(await companion.signEmailVerify({ email: contact.email, token, otp }))
-            : await okto.verifyWhatsAppOtp(
-                await companion.signWhatsAppVerify({
-                  whatsappNumber: contact.whatsappNumber,
-                  countryShortName: contact.countryShortName,
-                  token,
-                  otp,
-                }),
-              );
-        idToken = verified.auth_token;
+        ({ idToken } = await verifyOtp({
+          contact: record.contact,
+          token: record.token,
+          otp,
+          clients: this.#clients(record.target),
+        }));
       } catch (error) {
         const failure = codeFailure(record, toUserError(error), this.#deps.now());
         await this.#save({ ...record, ...failure, step: 'codeSent' });
@@ -261,23 +259,50 @@ export class LoginFlow {
     });
   }
 
-  /** After a failed session registration: try it again (the user asked; it is never automatic). */
+  /**
+   * Opens `provider`'s sign-in window (Google, Apple, X, the app's own login) and answers at once,
+   * waiting for it; the result arrives as a new view (okto-social-login.md §3, §4).
+   */
+  startProvider(provider: SocialProvider): Promise<LoginResponse> {
+    return this.#action(async () => {
+      const record = await this.#load();
+      if (record.step === 'signedIn')
+        throw new FlowError('signed_in', 'You are already logged in. Log out first.');
+      if (record.step === 'verifying' || record.step === 'registering')
+        throw new FlowError('busy', 'A login is being completed. Wait a moment.');
+      await this.#providers.refuseWhileWaiting();
+      await this.#providers.start(provider);
+    });
+  }
+
+  /**
+   * After a failed login: a code login registers its session again, a provider's sign-in starts afresh
+   * (new state, nonce and verifier). The user asked; it is never automatic.
+   */
   retry(): Promise<LoginResponse> {
     return this.#action(async () => {
       const record = await this.#load();
       if (record.step !== 'failed') throw new FlowError('nothing_to_retry', 'There is nothing to retry.');
+      if (!isOtpContact(record.contact)) {
+        await this.#providers.start(record.contact.method);
+        return;
+      }
       await this.#save({ step: 'registering', contact: record.contact, target: record.target });
       await this.#register();
     });
   }
 
-  /** Abandons a login in progress (e.g. to use another number). */
+  /** Abandons a login in progress (e.g. to use another number, or a provider's window left open). */
   cancel(): Promise<LoginResponse> {
     return this.#action(async () => {
       const record = await this.#load();
       if (record.step === 'signedIn')
         throw new FlowError('signed_in', 'You are logged in. Use Log out instead.');
-      await this.#save({ step: 'signedOut' }, [this.#deps.vault.removing(ID_TOKEN)]);
+      if (await this.#providers.cancel(record)) return;
+      await this.#save({ step: 'signedOut' }, [
+        this.#deps.vault.removing(ID_TOKEN),
+        this.#deps.vault.removing(PKCE_VERIFIER),
+      ]);
     });
   }
 
@@ -294,7 +319,8 @@ export class LoginFlow {
 
   /**
    * Continues after the worker was stopped: a check or a registration that was in flight is not
-   * repeated behind the user's back; they see where it stopped and can go on.
+   * repeated behind the user's back; they see where it stopped and can go on. A provider's sign-in
+   * this worker did not start is over: its window's result is lost.
    */
   resume(): Promise<LoginView> {
     return this.#exclusive(async () => {
@@ -305,13 +331,18 @@ export class LoginFlow {
           step: 'codeSent',
           error: { code: 'interrupted', message: 'Checking the code was interrupted. Enter it again.' },
         });
+      else if (record.step === 'waitingForProvider') await this.#providers.settle();
       else if (record.step === 'registering')
-        await this.#save({
-          step: 'failed',
-          contact: record.contact,
-          target: record.target,
-          error: { code: 'interrupted', message: 'Setting up your session was interrupted. Try again.' },
-        });
+        await this.#save(
+          {
+            step: 'failed',
+            contact: record.contact,
+            target: record.target,
+            error: { code: 'interrupted', message: 'Setting up your session was interrupted. Try again.' },
+          },
+          // A provider's token serves one registration: Try again starts a new sign-in.
+          isOtpContact(record.contact) ? [] : [this.#deps.vault.removing(ID_TOKEN)],
+        );
       else if (record.step === 'signedIn' && this.#isPastExpiry(record.account))
         await this.#expire(record.account);
       else if (record.step === 'signedIn') {
@@ -328,9 +359,10 @@ export class LoginFlow {
         await this.#deps.store.write([
           this.#deps.vault.removing(SESSION_KEY),
           this.#deps.vault.removing(ID_TOKEN),
+          this.#deps.vault.removing(PKCE_VERIFIER),
         ]);
       }
-      return this.view();
+      return this.#currentView();
     });
   }
 
@@ -477,110 +509,66 @@ export class LoginFlow {
     return sign;
   }
 
-  async #sendTo(contact: Contact, target: FlowTarget, token: string | undefined): Promise<void> {
-    const { okto, companion } = this.#clients(target);
-    const sent =
-      contact.method === 'email'
-        ? await okto.sendEmailOtp(await companion.signEmailSend({ email: contact.email, token }))
-        : await okto.sendWhatsAppOtp(
-            await companion.signWhatsAppSend({
-              whatsappNumber: contact.whatsappNumber,
-              countryShortName: contact.countryShortName,
-              token,
-            }),
-          );
-    const now = this.#deps.now();
-    const removeIdToken = this.#deps.vault.removing(ID_TOKEN);
-    await this.#save(
-      {
-        step: 'codeSent',
-        contact,
-        token: sent.token,
-        sentAt: now,
-        expiresAt: now + OTP_LIFETIME_SECONDS * 1000,
-        resendAt: now + RESEND_COOLDOWN_MS,
-        attemptsLeft: OTP_ATTEMPTS,
-        target,
-      },
-      [removeIdToken],
-    );
+  async #sendTo(contact: OtpContact, target: FlowTarget, token: string | undefined): Promise<void> {
+    const record = await sendOtp({
+      contact,
+      target,
+      token,
+      clients: this.#clients(target),
+      now: this.#deps.now,
+    });
+    await this.#save(record, [this.#deps.vault.removing(ID_TOKEN)]);
   }
 
+  /** The registration every method ends with (login/register.ts), from the `registering` step. */
   async #register(): Promise<void> {
     const record = await this.#load();
     if (record.step !== 'registering') return;
     const { contact, target } = record;
+    const social = !isOtpContact(contact);
     try {
       const idToken = await this.#deps.vault.open(ID_TOKEN);
-      if (!idToken) throw new FlowError('login_lost', 'The login could not be completed. Send a new code.');
-      const key = createSessionKey();
-      const nonce = crypto.randomUUID();
-      const { okto, companion } = this.#clients(target);
-      const client = await companion.signSession({
-        sessionPk: key.publicKey,
-        nonce,
-        authData: { idToken, provider: 'okto' },
-      });
-      if (client.clientSWA !== target.clientSWA)
+      if (!idToken)
         throw new FlowError(
-          'client_changed',
-          'The signing service changed its Okto client during login. Start again.',
+          'login_lost',
+          `The login could not be completed. ${social ? 'Sign in again.' : 'Send a new code.'}`,
         );
-      const sessionDataUserSignature = await signSessionAsUser({
-        sessionPk: key.publicKey,
-        sign: privateKeySigner(key.privateKey),
+      const { okto, companion } = this.#clients(target);
+      const registered = await registerSession({
+        authData: { idToken, provider: social ? contact.method : 'okto' },
+        providerName: social ? this.#providers.nameOf(contact.method) : undefined,
+        target,
+        clients: { okto, companion, wallet: this.#walletClient(target) },
+        now: this.#deps.now,
       });
-      const registered = await okto.authenticate(
-        buildAuthenticateRequest({
-          idToken,
-          nonce,
-          clientSWA: client.clientSWA,
-          sessionPk: key.publicKey,
-          paymaster: client.paymaster,
-          paymasterData: client.paymasterData,
-          sessionPkClientSignature: client.sessionPkClientSignature,
-          sessionDataUserSignature,
-        }),
-      );
       // The key, the signed-in state and the id token's removal land in one transaction: a stop at
       // any point leaves either a registration to retry or a session with its key, never half of each.
-      // Okto's SDK reads the user's key ids right after /authenticate, and so do we: signMessage needs
-      // them. A failure fails the login (the session key is dropped, never sealed), as in the SDK.
-      const signer = sessionSigner(key.privateKey, key.publicKey);
-      const userKeys = await this.#walletClient(target).getUserKeys(
-        await signer.token(Math.floor(this.#deps.now() / 1000) + 300),
-      );
-      const sealKey = await this.#deps.vault.sealing(SESSION_KEY, key.privateKey);
+      const sealKey = await this.#deps.vault.sealing(SESSION_KEY, registered.privateKey);
       await this.#save(
         {
           step: 'signedIn',
           target,
-          account: {
-            userSWA: registered.userSWA,
-            clientSWA: registered.clientSWA,
-            sessionExpiry: registered.sessionExpiry,
-            sessionAddress: key.address,
-            sessionPublicKey: key.publicKey,
-            environment: target.environment,
-            oktoBaseUrl: target.oktoBaseUrl,
-            contact,
-            signedInAt: this.#deps.now(),
-            ecdsaKeyId: userKeys.ecdsaKeyId,
-            ecdsaPublicKey: userKeys.ecdsaPublicKey,
-          },
+          account: { ...registered.account, contact, signedInAt: this.#deps.now() },
         },
         [sealKey, this.#deps.vault.removing(ID_TOKEN)],
       );
-      this.#signer = { sessionPublicKey: key.publicKey, sign: Promise.resolve(signer) };
+      this.#signer = {
+        sessionPublicKey: registered.account.sessionPublicKey,
+        sign: Promise.resolve(registered.signer),
+      };
     } catch (error) {
       const userError = toUserError(error);
-      if (userError.code === 'login_lost') await this.#save({ step: 'signedOut', notice: userError.message });
-      else await this.#save({ step: 'failed', contact, target, error: userError });
+      // A provider's token is never reused: Try again starts a new sign-in.
+      const writes = social ? [this.#deps.vault.removing(ID_TOKEN)] : [];
+      if (userError.code === 'login_lost')
+        await this.#save({ step: 'signedOut', notice: userError.message }, writes);
+      else await this.#save({ step: 'failed', contact, target, error: userError }, writes);
       throw error;
     }
   }
 
-  async #resolveTarget(): Promise<FlowTarget> {
+  /** Where the next login goes, and what the companion there offers. */
+  async #resolveTarget(): Promise<{ target: FlowTarget; methods: LoginMethods }> {
     const settings = await this.getSettings();
     // Settings saved by an older version were not held to today's rules (https except on loopback).
     const problem =
@@ -604,10 +592,13 @@ export class LoginFlow {
         `The signing service at ${companion.origin} signs for Okto ${config.environment}, but the extension is set to ${settings.environment}. Make them match in Settings.`,
       );
     return {
-      environment: settings.environment,
-      oktoBaseUrl: oktoBaseUrl.replace(/\/+$/, ''),
-      companionUrl: settings.companionUrl,
-      clientSWA: config.clientSWA,
+      target: {
+        environment: settings.environment,
+        oktoBaseUrl: oktoBaseUrl.replace(/\/+$/, ''),
+        companionUrl: settings.companionUrl,
+        clientSWA: config.clientSWA,
+      },
+      methods: readLoginMethods(config.login, this.#providers.log),
     };
   }
 
@@ -663,12 +654,22 @@ export class LoginFlow {
    */
   async #endSession(next: FlowRecord): Promise<void> {
     this.#signer = undefined;
-    await this.#save(next, [this.#deps.vault.removing(SESSION_KEY), this.#deps.vault.removing(ID_TOKEN)]);
+    this.#providers.forget();
+    await this.#save(next, [
+      this.#deps.vault.removing(SESSION_KEY),
+      this.#deps.vault.removing(ID_TOKEN),
+      this.#deps.vault.removing(PKCE_VERIFIER),
+    ]);
   }
 
   #load(): Promise<FlowRecord> {
     this.#record ??= this.#deps.store.get<FlowRecord>(STATE_KEY).then((r) => r ?? { step: 'signedOut' });
     return this.#record;
+  }
+
+  /** The view of the stored record, without settling anything (for use inside {@link #exclusive}). */
+  async #currentView(): Promise<LoginView> {
+    return toView(await this.#load());
   }
 
   /** Persists `record`, together with `writes` (secrets sealed or removed) in the same transaction. */
@@ -689,15 +690,14 @@ export class LoginFlow {
     return this.#exclusive(async () => {
       try {
         await fn();
-        return { ok: true, view: await this.view() };
+        return { ok: true, view: await this.#currentView() };
       } catch (error) {
-        return { ok: false, error: toUserError(error), view: await this.view() };
+        return { ok: false, error: toUserError(error), view: await this.#currentView() };
       }
     });
   }
 }
 
-const EXPIRED_MESSAGE = 'The code expired after 5 minutes. Send a new code.';
 const KEY_LOST_MESSAGE =
   'Your session key is missing or could not be read on this device, so the session was ended. Log in again.';
 
@@ -715,56 +715,4 @@ class SessionKeyUnusableError extends Error {
 /** Where a session whose key is unusable ends. */
 function keyLostRecord(account: AccountView): FlowRecord {
   return { step: 'expired', contact: account.contact, notice: KEY_LOST_MESSAGE };
-}
-
-/** What a failed verify does to the code step: count the attempt, or mark the code unusable. */
-function codeFailure(
-  record: CodeSentRecord,
-  error: UserError,
-  now: number,
-): Pick<CodeSentRecord, 'attemptsLeft' | 'expiresAt'> & { error: UserError } {
-  switch (error.code) {
-    case 'invalid_otp': {
-      const attemptsLeft = Math.max(0, record.attemptsLeft - 1);
-      const message =
-        attemptsLeft > 0
-          ? `That code is not right. ${attemptsLeft} ${attemptsLeft === 1 ? 'attempt' : 'attempts'} left.`
-          : 'That code is not right, and that was the last attempt. Send a new code.';
-      return { attemptsLeft, expiresAt: record.expiresAt, error: { code: 'invalid_otp', message } };
-    }
-    case 'otp_expired':
-      return { attemptsLeft: record.attemptsLeft, expiresAt: Math.min(record.expiresAt, now), error };
-    case 'otp_attempts_exceeded':
-    case 'invalid_token':
-      return { attemptsLeft: 0, expiresAt: record.expiresAt, error };
-    default:
-      return { attemptsLeft: record.attemptsLeft, expiresAt: record.expiresAt, error };
-  }
-}
-
-/** The part of a record a page may see. */
-function toView(record: FlowRecord): LoginView {
-  switch (record.step) {
-    case 'codeSent':
-      return {
-        step: 'codeSent',
-        contact: record.contact,
-        sentAt: record.sentAt,
-        expiresAt: record.expiresAt,
-        resendAt: record.resendAt,
-        attemptsLeft: record.attemptsLeft,
-        error: record.error,
-      };
-    case 'verifying':
-    case 'registering':
-      return { step: record.step, contact: record.contact };
-    case 'failed':
-      return { step: 'failed', contact: record.contact, error: record.error };
-    case 'signedIn':
-      return { step: 'signedIn', account: record.account };
-    case 'expired':
-      return { step: 'expired', notice: record.notice, contact: record.contact };
-    case 'signedOut':
-      return { step: 'signedOut', notice: record.notice, tokensValidUntil: record.tokensValidUntil };
-  }
 }
