@@ -5,9 +5,11 @@ import type { PendingRequestView } from '../messages/provider.ts';
 import { Account } from './Account.tsx';
 import { onViewChanged, send } from './api.ts';
 import { CodeEntry, describeContact } from './CodeEntry.tsx';
+import { LoginFailed } from './LoginFailed.tsx';
+import { ProviderWait } from './ProviderWait.tsx';
 import { describeRequest, isPendingLoginWindow, usePendingRequests } from './pendingLogin.ts';
 import { SignIn } from './SignIn.tsx';
-import { Alert, Button } from './ui.tsx';
+import { Alert } from './ui.tsx';
 
 /** The toolbar popup: whatever step the login is at, as the service worker reports it. */
 export function App() {
@@ -88,8 +90,11 @@ function Step({
           notice={view.notice}
           tokensValidUntil={view.step === 'signedOut' ? view.tokensValidUntil : undefined}
           onSend={(contact) => act({ type: 'login/sendCode', contact })}
+          onStartProvider={(provider) => act({ type: 'login/startProvider', provider })}
         />
       );
+    case 'waitingForProvider':
+      return <ProviderWait view={view} onCancel={() => act({ type: 'login/cancel' })} />;
     case 'codeSent':
       return (
         <CodeEntry
@@ -111,41 +116,8 @@ function Step({
         </section>
       );
     case 'failed':
-      return <Failed view={view} act={act} />;
+      return <LoginFailed view={view} act={act} />;
     case 'signedIn':
       return <Account account={view.account} onLogout={() => act({ type: 'login/logout' })} />;
   }
-}
-
-function Failed({
-  view,
-  act,
-}: {
-  view: Extract<LoginView, { step: 'failed' }>;
-  act: (r: Parameters<typeof send>[0]) => Promise<LoginResponse>;
-}) {
-  const [busy, setBusy] = useState<'retry' | 'cancel'>();
-  const run = async (kind: 'retry' | 'cancel') => {
-    setBusy(kind);
-    try {
-      await act({ type: kind === 'retry' ? 'login/retry' : 'login/cancel' });
-    } finally {
-      setBusy(undefined);
-    }
-  };
-  return (
-    <section class="card">
-      <h1 class="title">Almost there</h1>
-      <p class="muted">
-        Your code was accepted for {describeContact(view.contact)}, but the session could not be set up.
-      </p>
-      <Alert>{view.error.message}</Alert>
-      <Button busy={busy === 'retry'} disabled={Boolean(busy)} onClick={() => run('retry')}>
-        Try again
-      </Button>
-      <Button variant="link" busy={busy === 'cancel'} disabled={Boolean(busy)} onClick={() => run('cancel')}>
-        Start over
-      </Button>
-    </section>
-  );
 }

@@ -5,11 +5,20 @@ import { Alert, Button, formatCountdown, useNow } from './ui.tsx';
 
 type CodeSentView = Extract<LoginView, { step: 'codeSent' }>;
 
-/** Where the code went, as the person typed it. */
+const PROVIDER_NAMES = { google: 'Google', apple: 'Apple', twitter: 'X', client_jwt: 'the app’s login' };
+/** Labels a provider gives when it names no account (login/apple.ts, login/twitter.ts). */
+const UNNAMED_ACCOUNTS = new Set(['Apple ID', 'X account', 'Google account']);
+
+/**
+ * Who logged in, and how: where the code went, as the person typed it, or the account of a provider's
+ * sign-in with the provider ("alice@example.com (Google)", "your X account").
+ */
 export function describeContact(contact: Contact): string {
-  return contact.method === 'email'
-    ? contact.email
-    : formatInternational(contact.whatsappNumber, contact.countryShortName);
+  if (contact.method === 'email') return contact.email;
+  if (contact.method === 'whatsapp')
+    return formatInternational(contact.whatsappNumber, contact.countryShortName);
+  if (UNNAMED_ACCOUNTS.has(contact.label)) return `your ${contact.label}`;
+  return `${contact.label} (${PROVIDER_NAMES[contact.method]})`;
 }
 
 /** The 6-digit code step: paste or type, submits itself when complete; 5:00 countdown; resend after 30 s. */
