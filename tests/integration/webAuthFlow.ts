@@ -4,7 +4,8 @@ import { fetchWithReconnect } from '../../src/cli/localStack.ts';
 // `chrome.identity` in node, for the login flow's tests against the emulator's stand-ins: it does what
 // Chrome's flow window does (okto-social-login.md §3, notes/launch-web-auth-flow.md §3.1), with fetch.
 // Redirects are followed until one reaches `https://<id>.chromiumapp.org/…`, which ends the flow with the
-// full URL; a first page that fails ends it with "Authorization page could not be loaded."; Apple's
+// full URL; a page that answers an HTTP error ends it with "Authorization page could not be loaded." (first
+// page or not: seen in Chromium 156 when the companion's Apple relay refuses a post); Apple's
 // self-submitting form is posted; an account chooser waits for the test to approve, cancel or close it.
 
 export const PAGE_FAILED = 'Authorization page could not be loaded.';
@@ -20,7 +21,7 @@ export type TestWindow = {
   cancel(): Promise<void>;
   /** The user closes the window. */
   close(): void;
-  /** The page's text (for a page that is not a chooser: an error, the relay's refusal). */
+  /** The page's HTML. */
   html: string;
 };
 
@@ -82,7 +83,7 @@ export function createTestIdentity(
           if (!closed) reject(error);
           closed = true;
         };
-        async function navigate(target: string, init: RequestInit = {}, first = false): Promise<void> {
+        async function navigate(target: string, init: RequestInit = {}): Promise<void> {
           let response = await fetch(target, { ...init, redirect: 'manual' });
           let current = target;
           for (let hops = 0; response.status >= 300 && response.status < 400; hops++) {
@@ -97,7 +98,7 @@ export function createTestIdentity(
             response = await fetch(current, { redirect: 'manual' });
           }
           const html = await response.text();
-          if (first && response.status >= 400) throw new Error(PAGE_FAILED);
+          if (response.status >= 400) throw new Error(PAGE_FAILED);
           const action = /<form id="form-post" method="post" action="([^"]+)">/.exec(html)?.[1];
           if (action !== undefined) {
             // Apple's form_post: the page's script submits at once.
@@ -121,7 +122,7 @@ export function createTestIdentity(
             close: () => fail(new Error(WINDOW_CLOSED)),
           });
         }
-        navigate(url, {}, true).catch(fail);
+        navigate(url).catch(fail);
       }),
   };
 
