@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { LoginMethodsView, LoginResponse, OtpContact, SocialProvider } from '../messages/login.ts';
 import { send } from './api.ts';
 import { ProviderButtons } from './ProviderButtons.tsx';
+import './signIn.css';
 import { formatAsYouType, guessCountry, listCountries, parseWhatsAppNumber } from './phone.ts';
 import { tokensStillValidText } from './time.ts';
 import { Alert, Button } from './ui.tsx';
@@ -115,11 +116,11 @@ export function SignIn({
   );
 
   return (
-    <section class="card">
+    <section class={`card${methods.providers.length > 0 ? ' signin-compact' : ''}`}>
       <h1 class="title">Log in to Okto</h1>
       <p class="muted">
         {methods.providers.length > 0
-          ? 'Continue with an account you have, or get a 6-digit code. No password needed.'
+          ? 'No password needed.'
           : 'We’ll send you a 6-digit code. No password needed.'}
       </p>
       {notice && (
@@ -149,7 +150,7 @@ export function SignIn({
         <div id="signin-panel" role="tabpanel" aria-labelledby={`tab-${method}`}>
           <form onSubmit={submit} noValidate>
             {method === 'whatsapp' ? (
-              <>
+              <div class="field-row">
                 <label class="field">
                   <span>Country</span>
                   <select
@@ -183,7 +184,7 @@ export function SignIn({
                     }}
                   />
                 </label>
-              </>
+              </div>
             ) : (
               <label class="field">
                 <span>Email address</span>

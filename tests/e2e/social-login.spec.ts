@@ -108,6 +108,9 @@ test('the chooser offers exactly the enabled methods, in order, each in its own 
   await expect(button(popup, 'Apple')).toHaveCSS('background-color', 'rgb(0, 0, 0)');
   await expect(popup.locator('.providers svg')).toHaveCount(4); // inline logos: no remote image
   await expect(popup.locator('img[src^="http"]')).toHaveCount(0);
+  // All of it fits the popup (360 × 600) without scrolling.
+  expect(await popup.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(600);
+  expect(await popup.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   await popup.screenshot({ path: screenshotPath('popup-methods') });
 });
 
