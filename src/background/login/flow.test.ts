@@ -58,7 +58,7 @@ function worker(now = { ms: 1_700_000_000_000 }) {
 }
 
 /** The view once the window's result was handled (it is, under the flow's lock, after the test's await). */
-async function after(flow: LoginFlow): Promise<LoginView> {
+async function handled(flow: LoginFlow): Promise<LoginView> {
   await new Promise((resolve) => setTimeout(resolve, 10));
   return flow.view();
 }
@@ -72,10 +72,10 @@ describe('waiting for a provider', () => {
     const { flow, web, log } = worker();
     await flow.startProvider('google');
     web.opened[0]?.reject(new Error('The user did not approve access.'));
-    expect(await after(flow)).toEqual({ step: 'signedOut', notice: 'Sign-in with Google was cancelled.' });
+    expect(await handled(flow)).toEqual({ step: 'signedOut', notice: 'Sign-in with Google was cancelled.' });
     await flow.startProvider('google');
     web.opened[1]?.reject(new Error('Authorization page could not be loaded.'));
-    expect(await after(flow)).toMatchObject({ step: 'failed', error: { code: 'provider_page_failed' } });
+    expect(await handled(flow)).toMatchObject({ step: 'failed', error: { code: 'provider_page_failed' } });
     expect(log).toEqual(['Sign-in with Google: the window failed: Authorization page could not be loaded.']);
   });
 
@@ -83,7 +83,7 @@ describe('waiting for a provider', () => {
     const { flow, web } = worker();
     await flow.startProvider('google');
     web.opened[0]?.resolve(`https://${EXTENSION_ID}.chromiumapp.org/google`);
-    expect(await after(flow)).toMatchObject({ step: 'failed', error: { code: 'state_mismatch' } });
+    expect(await handled(flow)).toMatchObject({ step: 'failed', error: { code: 'state_mismatch' } });
   });
 
   it('stops at 5 minutes by its timer while the worker lives, and a late result changes nothing', async () => {
@@ -101,7 +101,7 @@ describe('waiting for a provider', () => {
     });
     web.opened[0]?.reject(new Error('Authorization page could not be loaded.'));
     vi.useRealTimers();
-    expect((await after(flow)).step).toBe('signedOut');
+    expect((await handled(flow)).step).toBe('signedOut');
   });
 
   it("a result for an earlier flow's state is discarded; the new flow goes on", async () => {
@@ -111,7 +111,7 @@ describe('waiting for a provider', () => {
     await flow.startProvider('google');
     expect(web.stateOf(1)).not.toBe(web.stateOf(0));
     web.opened[0]?.resolve(`https://${EXTENSION_ID}.chromiumapp.org/google#state=${web.stateOf(0)}&error=x`);
-    expect((await after(flow)).step).toBe('waitingForProvider');
+    expect((await handled(flow)).step).toBe('waitingForProvider');
   });
 
   it('without chrome.identity, or for a method not offered: method_unavailable', async () => {
