@@ -35,6 +35,25 @@ describe('activity log', () => {
     expect(entry.response).toEqual({ whatsapp_number: '••••••3210' });
   });
 
+  it("redacts the X code exchange: the code and verifier removed, X's token cut", () => {
+    const log = createActivityLog();
+    const entry = log.record({
+      ...okto,
+      request: {
+        code: 'x-code-123',
+        codeVerifier: 'v'.repeat(43),
+        redirectUri: 'https://a.chromiumapp.org/twitter',
+      },
+      response: { accessToken: 'QUJDREVGR0hJSktMTU5PUA', expiresIn: 7200 },
+    });
+    expect(entry.request).toEqual({
+      code: '••••••',
+      codeVerifier: '••••••',
+      redirectUri: 'https://a.chromiumapp.org/twitter',
+    });
+    expect(entry.response).toEqual({ accessToken: 'QUJDREVG…', expiresIn: 7200 });
+  });
+
   it("lists a tab's entries together with the worker-wide ones", () => {
     const log = createActivityLog();
     log.record(okto);

@@ -272,12 +272,14 @@ function asPersistedLog(value: unknown): PersistedLog | undefined {
   return { nextId, entries: entries.filter((e) => typeof e?.id === 'number' && e.id < nextId) };
 }
 
-const SECRET_KEYS = new Set(['otp', 'code']);
+// `code` and `codeVerifier`: an X authorization code and its PKCE verifier (the X code exchange).
+const SECRET_KEYS = new Set(['otp', 'code', 'codeVerifier']);
 const TOKEN_KEYS = new Set([
   'token',
   'auth_token',
   'authToken',
   'idToken',
+  'accessToken',
   'refresh_auth_token',
   'device_token',
   'client_signature',

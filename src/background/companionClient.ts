@@ -14,6 +14,7 @@ import type {
   WhatsAppVerifyData,
 } from '../okto/otp.ts';
 import { decodePaymasterData } from '../okto/paymaster.ts';
+import type { AuthData } from '../okto/session.ts';
 
 // The worker's client for the companion signing service (src/companion): it asks for signed Okto
 // bodies, and posts them to Okto itself.
@@ -28,6 +29,12 @@ const ConfigSchema = v.object({
     v.check((value) => isOktoEnvironment(value)),
   ),
   oktoBaseUrl: v.string(),
+  /** The login methods it offers; checked by login/config.ts, which hides a malformed one. */
+  login: v.optional(v.unknown()),
+});
+const TwitterTokenSchema = v.object({
+  accessToken: v.pipe(v.string(), v.nonEmpty()),
+  expiresIn: v.number(),
 });
 const SignedOtpSchema = v.object({
   data: v.record(v.string(), v.union([v.string(), v.number()])),
@@ -63,9 +70,18 @@ const OktoErrorSchema = v.object({
 /** The extension refuses paymaster data that expires sooner: a UserOp must still reach Okto in time. */
 export const MIN_PAYMASTER_VALIDITY_SECONDS = 60;
 
-export type CompanionConfig = { clientSWA: Address; environment: OktoEnvironment; oktoBaseUrl: string };
-/** The login a session registration completes: the id token verify answered, and whose it is. */
-export type CompanionAuthData = { idToken: string; provider: 'okto' };
+export type CompanionConfig = {
+  clientSWA: Address;
+  environment: OktoEnvironment;
+  oktoBaseUrl: string;
+  /** `login` as answered, unchecked (see login/config.ts). */
+  login?: unknown;
+};
+/**
+ * The login a session registration completes: its id token (for OTP the one verify answered, else the
+ * provider's token) and who issued it, exactly as `/authenticate` takes them.
+ */
+export type CompanionAuthData = AuthData;
 /** Paymaster data for one UserOp (wallet spec §6), checked against the extension's environment. */
 export type CompanionPaymasterData = {
   paymaster: Address;
@@ -243,6 +259,16 @@ export function createCompanionClient({
      */
     signSession: (p: { sessionPk: Hex; nonce: string; authData: CompanionAuthData }) =>
       call('POST', '/v1/session', SessionSignaturesSchema, p) as Promise<CompanionSessionSignatures>,
+    /**
+     * Trades an X authorization code (and its PKCE verifier) for X's access token: the companion holds
+     * the client secret, if any (okto-social-login.md §3.3). Fails `provider_rejected` when X refused the
+     * code, `provider_unavailable` when X could not be reached.
+     */
+    exchangeTwitterCode: (p: { code: string; codeVerifier: string; redirectUri: string }) =>
+      call('POST', '/v1/oauth/twitter/token', TwitterTokenSchema, p) as Promise<{
+        accessToken: string;
+        expiresIn: number;
+      }>,
     /**
      * Paymaster data for one UserOp `nonce` (bytes32), for the user whose Okto `authToken` this is.
      * Refuses an answer for another paymaster than the environment's, or valid for less than

@@ -38,10 +38,19 @@ const store = idbStore();
 const ledger = createTokenLedger({ store });
 /** Every HTTP exchange and provider request, redacted, for the DevTools panel. */
 const activityLog = createActivityLog({ limit: ACTIVITY_LIMIT, storage: browser.storage.session });
+/** Added to the clock by the development build's test hook only (`__okto.advanceClock`); 0 otherwise. */
+let clockOffsetMs = 0;
 const flow = new LoginFlow({
   store,
   vault: createVault(store),
   ledger,
+  now: () => Date.now() + clockOffsetMs,
+  // Provider sign-ins run here, never in the popup: a flow launched there dies when the popup closes.
+  identity: {
+    launchWebAuthFlow: (details) => browser.identity.launchWebAuthFlow(details),
+    getRedirectURL: (path) => browser.identity.getRedirectURL(path),
+    extensionId: browser.runtime.id,
+  },
   onViewChanged: viewChanged,
   onExchange: ({ service, method, url, status, durationMs, traceId, requestBody, responseBody, error }) =>
     activityLog.record({
@@ -144,6 +153,10 @@ async function handleLoginMessage(message: unknown, sender: browser.Runtime.Mess
   switch (request.type) {
     case 'login/getView':
       return flow.view();
+    case 'login/getMethods':
+      return flow.methods();
+    case 'login/startProvider':
+      return flow.startProvider(request.provider);
     case 'login/sendCode':
       return flow.sendCode(request.contact);
     case 'login/resendCode':
@@ -298,6 +311,10 @@ function createTestHooks() {
     ping: () => ({ ok: true, version, bootId }),
     view: () => flow.view(),
     mintAuthToken: (ttlSeconds?: number) => flow.mintAuthToken(ttlSeconds),
+    /** Moves the login flow's clock forward, as `stack.advanceClock` moves the emulator's and companion's. */
+    advanceClock: (seconds: number) => {
+      clockOffsetMs += seconds * 1000;
+    },
     checkSession: () => flow.checkSession(),
     activity: () => activityLog.list(),
     /** The wallet's jobs, newest first. */

@@ -185,9 +185,10 @@ function sendLogin(request: LoginRequest): Promise<LoginResponse> {
 }
 
 function maskContact(contact: Contact): string {
-  return contact.method === 'email'
-    ? maskEmail(contact.email)
-    : `WhatsApp ${maskPhone(contact.whatsappNumber)}`;
+  if (contact.method === 'email') return maskEmail(contact.email);
+  if (contact.method === 'whatsapp') return `WhatsApp ${maskPhone(contact.whatsappNumber)}`;
+  // A provider's sign-in: its label is an address (Google, Apple, often the app's user id) or a name.
+  return `${contact.label.includes('@') ? maskEmail(contact.label) : contact.label} (${contact.method})`;
 }
 
 function describeSignedOut(view: LoginView): string {

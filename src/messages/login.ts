@@ -1,14 +1,31 @@
 import * as v from 'valibot';
 import type { Address, Hex } from 'viem';
 import type { OktoEnvironment } from '../okto/environments.ts';
+import type { AuthProvider } from '../okto/session.ts';
 
 // The contract between extension pages (popup, options, devtools) and the service worker for login,
 // session and settings. Pages see views, never secrets: no session private key, no Okto token.
 
-/** Who the user is logging in as. A WhatsApp number is national digits plus its ISO country code. */
-export type Contact =
+/** The four login methods that go through a provider's page (okto-social-login.md §3), by Okto's names. */
+export const SOCIAL_PROVIDERS = [
+  'google',
+  'apple',
+  'twitter',
+  'client_jwt',
+] as const satisfies readonly Exclude<AuthProvider, 'okto'>[];
+export type SocialProvider = (typeof SOCIAL_PROVIDERS)[number];
+
+/** Who the user logs in as with a code: a WhatsApp number is national digits plus its ISO country code. */
+export type OtpContact =
   | { method: 'email'; email: string }
   | { method: 'whatsapp'; countryShortName: string; whatsappNumber: string };
+
+/**
+ * Who the user is logging in as, and how. After a provider's sign-in, `label` is what the provider says
+ * of the account (Google's and Apple's `email`, the app's `user_id`), or "Apple ID", "X account" when it
+ * says nothing a person would recognise.
+ */
+export type Contact = OtpContact | { method: SocialProvider; label: string };
 
 /** A failure a person can act on: what happened and what to do next. */
 export type UserError = {
@@ -59,11 +76,33 @@ export type LoginView =
       attemptsLeft: number;
       error?: UserError;
     }
+  | {
+      step: 'waitingForProvider';
+      provider: SocialProvider;
+      /** The provider's name as shown: Google, Apple, X, or the app's own label. */
+      label: string;
+      startedAt: number;
+      /** The flow is abandoned at this time (5 minutes after the start). */
+      expiresAt: number;
+    }
   | { step: 'verifying'; contact: Contact }
   | { step: 'registering'; contact: Contact }
   | { step: 'signedIn'; account: AccountView }
   | { step: 'expired'; notice: string; contact?: Contact }
   | { step: 'failed'; error: UserError; contact: Contact };
+
+/**
+ * The login methods the companion offers (`GET /v1/config`'s `login`, checked), in the order the popup
+ * shows them: the providers (Google, Apple, X, the app's own login), then the code methods.
+ */
+export type LoginMethodsView = {
+  providers: { provider: SocialProvider; label: string }[];
+  otp: { whatsapp: boolean; email: boolean };
+};
+
+export type LoginMethodsResponse =
+  | { ok: true; methods: LoginMethodsView }
+  | { ok: false; error: UserError; view: LoginView };
 
 /** Settings the user controls on the options page. */
 export type Settings = {
@@ -142,6 +181,8 @@ export const ContactSchema = v.variant('method', [
 /** Requests an extension page may send to the worker. */
 export const LoginRequestSchema = v.variant('type', [
   v.strictObject({ type: v.literal('login/getView') }),
+  v.strictObject({ type: v.literal('login/getMethods') }),
+  v.strictObject({ type: v.literal('login/startProvider'), provider: v.picklist(SOCIAL_PROVIDERS) }),
   v.strictObject({ type: v.literal('login/sendCode'), contact: ContactSchema }),
   v.strictObject({ type: v.literal('login/resendCode') }),
   v.strictObject({

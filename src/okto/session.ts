@@ -16,8 +16,18 @@ export type SessionData = {
   paymasterData: Hex;
 };
 
+/**
+ * Okto's `authData.provider` values: `okto` for both OTP logins (the id token is the `auth_token` verify
+ * answered), and the four social methods (okto-social-login.md §1). X is `twitter`, never `x`.
+ */
+export const AUTH_PROVIDERS = ['okto', 'google', 'apple', 'twitter', 'client_jwt'] as const;
+export type AuthProvider = (typeof AUTH_PROVIDERS)[number];
+
+/** `authData` exactly as Okto takes it: `{"idToken":"…","provider":"…"}`. */
+export type AuthData = { idToken: string; provider: AuthProvider };
+
 export type AuthenticateRequest = {
-  authData: { idToken: string; provider: 'okto' };
+  authData: AuthData;
   sessionData: SessionData;
   sessionPkClientSignature: Hex;
   sessionDataUserSignature: Hex;
@@ -62,6 +72,8 @@ export function signSessionAsUser({ sessionPk, sign }: { sessionPk: Hex; sign: S
 
 export type BuildAuthenticateRequestParameters = ClientSessionSignatures & {
   idToken: string;
+  /** Who issued `idToken`; default `okto` (an OTP login). */
+  provider?: AuthProvider;
   nonce: string;
   clientSWA: Address;
   sessionPk: Hex;
@@ -72,7 +84,7 @@ export type BuildAuthenticateRequestParameters = ClientSessionSignatures & {
 /** The `/authenticate` body, in the key order Okto's SDK sends. */
 export function buildAuthenticateRequest(p: BuildAuthenticateRequestParameters): AuthenticateRequest {
   return {
-    authData: { idToken: p.idToken, provider: 'okto' },
+    authData: { idToken: p.idToken, provider: p.provider ?? 'okto' },
     sessionData: {
       nonce: p.nonce,
       clientSWA: p.clientSWA,

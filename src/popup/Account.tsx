@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AccountView, Contact, LoginResponse } from '../messages/login.ts';
 import { environments } from '../okto/environments.ts';
+import { describeAccountContact } from './contactText.ts';
 import { Alert, Button } from './ui.tsx';
 
 /**
@@ -8,7 +9,9 @@ import { Alert, Button } from './ui.tsx';
  * once the phone-number library has loaded (the signed-in popup does not load it up front).
  */
 function useContactText(contact: Contact): string {
-  const [text, setText] = useState(contact.method === 'email' ? contact.email : contact.whatsappNumber);
+  const [text, setText] = useState(
+    describeAccountContact(contact) ?? (contact.method === 'whatsapp' ? contact.whatsappNumber : ''),
+  );
   useEffect(() => {
     if (contact.method !== 'whatsapp') return;
     let live = true;

@@ -1,15 +1,22 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Contact, LoginResponse, LoginView } from '../messages/login.ts';
+import { describeAccountContact } from './contactText.ts';
 import { formatInternational } from './phone.ts';
 import { Alert, Button, formatCountdown, useNow } from './ui.tsx';
 
 type CodeSentView = Extract<LoginView, { step: 'codeSent' }>;
 
-/** Where the code went, as the person typed it. */
+/**
+ * Who logged in, and how: where the code went, as the person typed it, or the account of a provider's
+ * sign-in with the provider ("alice@example.com (Google)", "your X account").
+ */
 export function describeContact(contact: Contact): string {
-  return contact.method === 'email'
-    ? contact.email
-    : formatInternational(contact.whatsappNumber, contact.countryShortName);
+  return (
+    describeAccountContact(contact) ??
+    (contact.method === 'whatsapp'
+      ? formatInternational(contact.whatsappNumber, contact.countryShortName)
+      : '')
+  );
 }
 
 /** The 6-digit code step: paste or type, submits itself when complete; 5:00 countdown; resend after 30 s. */

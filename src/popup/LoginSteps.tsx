@@ -1,8 +1,8 @@
-import { useState } from 'preact/hooks';
 import type { LoginRequest, LoginResponse, LoginView } from '../messages/login.ts';
 import { CodeEntry, describeContact } from './CodeEntry.tsx';
+import { LoginFailed } from './LoginFailed.tsx';
+import { ProviderWait } from './ProviderWait.tsx';
 import { SignIn } from './SignIn.tsx';
-import { Alert, Button } from './ui.tsx';
 
 // The popup's login, step by step as the worker reports it. Loaded on demand by App.tsx: only a
 // signed-out popup needs it (and its phone-number library).
@@ -19,8 +19,11 @@ export function LoginSteps({ view, act }: { view: LoginView; act: Act }) {
           notice={view.notice}
           tokensValidUntil={view.step === 'signedOut' ? view.tokensValidUntil : undefined}
           onSend={(contact) => act({ type: 'login/sendCode', contact })}
+          onStartProvider={(provider) => act({ type: 'login/startProvider', provider })}
         />
       );
+    case 'waitingForProvider':
+      return <ProviderWait view={view} onCancel={() => act({ type: 'login/cancel' })} />;
     case 'codeSent':
       return (
         <CodeEntry
@@ -42,35 +45,8 @@ export function LoginSteps({ view, act }: { view: LoginView; act: Act }) {
         </section>
       );
     case 'failed':
-      return <Failed view={view} act={act} />;
+      return <LoginFailed view={view} act={act} />;
     case 'signedIn':
       return null;
   }
-}
-
-function Failed({ view, act }: { view: Extract<LoginView, { step: 'failed' }>; act: Act }) {
-  const [busy, setBusy] = useState<'retry' | 'cancel'>();
-  const run = async (kind: 'retry' | 'cancel') => {
-    setBusy(kind);
-    try {
-      await act({ type: kind === 'retry' ? 'login/retry' : 'login/cancel' });
-    } finally {
-      setBusy(undefined);
-    }
-  };
-  return (
-    <section class="card">
-      <h1 class="title">Almost there</h1>
-      <p class="muted">
-        Your code was accepted for {describeContact(view.contact)}, but the session could not be set up.
-      </p>
-      <Alert>{view.error.message}</Alert>
-      <Button busy={busy === 'retry'} disabled={Boolean(busy)} onClick={() => run('retry')}>
-        Try again
-      </Button>
-      <Button variant="link" busy={busy === 'cancel'} disabled={Boolean(busy)} onClick={() => run('cancel')}>
-        Start over
-      </Button>
-    </section>
-  );
 }

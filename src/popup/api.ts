@@ -1,5 +1,6 @@
 import browser from 'webextension-polyfill';
 import type {
+  LoginMethodsResponse,
   LoginRequest,
   LoginResponse,
   LoginView,
@@ -11,7 +12,9 @@ type Answer<request extends LoginRequest> = request extends { type: 'settings/ge
   ? SettingsResponse
   : request extends { type: 'login/getView' }
     ? LoginView
-    : LoginResponse;
+    : request extends { type: 'login/getMethods' }
+      ? LoginMethodsResponse
+      : LoginResponse;
 
 /** Sends a request to the service worker and returns its typed answer. */
 export function send<request extends LoginRequest>(request: request): Promise<Answer<request>> {

@@ -185,3 +185,29 @@ test('F14, F16: the release build defaults to Okto production and its companion,
     rmSync(profile, { recursive: true, force: true });
   }
 });
+
+test("F16: DevTools without an origin falls back to the tab's top frame, never an iframe's", async ({
+  context,
+  extensionId,
+  serviceWorker,
+}) => {
+  const top = await context.newPage();
+  await top.goto(server.url('127.0.0.1', `/frame?src=${encodeURIComponent(server.url('localhost'))}`));
+  const frame = top.frames().find((f) => f.url().startsWith(server.origin('localhost')));
+  if (!frame) throw new Error('the cross-origin frame did not load');
+  await expect.poll(() => frame.evaluate(() => typeof (window as { okto?: unknown }).okto)).toBe('object');
+  expect((await providerRequest(top, 'eth_chainId')).result).toBeDefined();
+  // The iframe asks last: an origin taken from "the last request of the tab" would be the iframe's.
+  expect((await providerRequest(frame, 'eth_chainId')).result).toBeDefined();
+  const tabId = await serviceWorker.evaluate(async (url) => {
+    const [tab] = await chrome.tabs.query({ url: `${url}*` });
+    return tab?.id ?? -1;
+  }, server.origin('127.0.0.1'));
+  const panel = await context.newPage();
+  await panel.goto(`chrome-extension://${extensionId}/panel.html`);
+  const state = await panel.evaluate(
+    (id) => chrome.runtime.sendMessage({ type: 'devtools/getState', tabId: id }),
+    tabId,
+  );
+  expect(state).toMatchObject({ ok: true, origin: server.origin('127.0.0.1') });
+});

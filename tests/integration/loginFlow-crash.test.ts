@@ -4,7 +4,9 @@ import { type KeyValueStore, memoryStore, type StoreWrite } from '../../src/back
 import { createTokenLedger } from '../../src/background/tokenLedger.ts';
 import { createVault } from '../../src/background/vault.ts';
 import { fetchWithReconnect, type LocalStack, startLocalStack } from '../../src/cli/localStack.ts';
+import { DEV_EXTENSION_ID } from '../../src/extensionId.ts';
 import type { LoginView } from '../../src/messages/login.ts';
+import { createTestIdentity } from './webAuthFlow.ts';
 
 // Crash consistency of the login state machine (review finding F13): the worker is "killed" at every
 // write of a logout, a session end and a login, with that write either lost or committed, and a new
@@ -65,8 +67,13 @@ function worker(store: KeyValueStore): LoginFlow {
     now: () => stack.now(),
     fetch: fetchWithReconnect,
     timeoutMs: 3000,
+    // Provider sign-ins through the emulator's stand-ins (set to approve at once, so no window waits).
+    identity: createTestIdentity(DEV_EXTENSION_ID).identity,
+    log: () => {},
   });
 }
+
+const stepIn = (map: Map<string, unknown>) => (map.get('login/state') as { step?: string } | undefined)?.step;
 
 async function signIn(flow: LoginFlow): Promise<void> {
   await flow.saveSettings(
@@ -174,6 +181,51 @@ describe('crash consistency (F13)', () => {
     }
     throw new Error('the login never completed');
   });
+
+  for (const provider of ['google', 'twitter'] as const)
+    it(`a ${provider} sign-in killed at any write ends interrupted or failed with no secret kept, or signed in with its key`, async () => {
+      for (let killAt = 1; killAt < 20; killAt++) {
+        let completed = false;
+        for (const mode of ['lost', 'committed'] as const) {
+          const map = new Map<string, unknown>();
+          await worker(memoryStore(map)).saveSettings(
+            { environment: 'local', localBaseUrl: stack.emulatorUrl, companionUrl: stack.companionUrl },
+            true,
+          );
+          await stack.setIdpAnswer({
+            provider,
+            next: 'approve',
+            account: `crash-${provider}-${++counter}@example.com`,
+          });
+          const dying = dyingStore(memoryStore(map), killAt, mode);
+          await worker(dying.store).startProvider(provider);
+          // The window's result is taken asynchronously: wait for the kill, or for the end of the flow.
+          await expect
+            .poll(() => dying.killed() || stepIn(map) === 'signedIn' || stepIn(map) === 'failed')
+            .toBe(true);
+          if (!dying.killed()) {
+            expect(stepIn(map)).toBe('signedIn');
+            // Killed at each of: waiting for the provider, registering (with the token), signed in.
+            expect(killAt).toBeGreaterThanOrEqual(4);
+            completed = true;
+            break;
+          }
+          const { view, secrets } = await afterRestart(map);
+          expect(['signedOut', 'failed', 'signedIn']).toContain(view.step);
+          if (view.step === 'failed') {
+            expect(secrets).toEqual([]); // a provider's token is never kept for a retry
+            // Try again is a new sign-in, which finishes.
+            await stack.setIdpAnswer({ provider, next: 'approve' });
+            const again = worker(memoryStore(map));
+            expect((await again.retry()).view.step).toBe('waitingForProvider');
+            await expect.poll(() => stepIn(map)).toBe('signedIn');
+            await afterRestart(map);
+          }
+        }
+        if (completed) return;
+      }
+      throw new Error('the sign-in never completed');
+    });
 
   it('a session whose key is missing or unreadable ends with a clear notice instead of staying "signed in"', async () => {
     for (const damage of ['missing', 'unreadable'] as const) {

@@ -4,7 +4,7 @@ import { LoginFlow } from '../../src/background/loginFlow.ts';
 import { idbStore } from '../../src/background/store.ts';
 import { createVault } from '../../src/background/vault.ts';
 import { fetchWithReconnect, type LocalStack, startLocalStack } from '../../src/cli/localStack.ts';
-import type { AccountView, Contact, LoginView } from '../../src/messages/login.ts';
+import type { AccountView, OtpContact as Contact, LoginView } from '../../src/messages/login.ts';
 import { createOktoClient } from '../../src/okto/client.ts';
 import { sessionKeyFromPrivateKey } from '../../src/okto/sessionKey.ts';
 
