@@ -49,7 +49,9 @@ const flow = new LoginFlow({
   identity: {
     launchWebAuthFlow: (details) => browser.identity.launchWebAuthFlow(details),
     getRedirectURL: (path) => browser.identity.getRedirectURL(path),
-    extensionId: browser.runtime.id,
+    // The first label of the redirect host, which the Apple relay's `state` names: the extension id on
+    // Chrome; on Firefox (whose runtime.id is the gecko id) the add-on's hash.
+    extensionId: new URL(browser.identity.getRedirectURL()).hostname.split('.')[0] ?? browser.runtime.id,
   },
   onViewChanged: viewChanged,
   onExchange: ({ service, method, url, status, durationMs, traceId, requestBody, responseBody, error }) =>

@@ -20,12 +20,12 @@ import {
 import { createPaymasterData } from '../okto/paymaster.ts';
 import { signSessionAsClient } from '../okto/session.ts';
 import type { Signer } from '../okto/signer.ts';
-import { answerAppleRelay, RELAYED_STATE_SECONDS, relayPage } from './appleRelay.ts';
+import { answerAppleRelay, answerAppleStart, RELAYED_STATE_SECONDS, relayPage } from './appleRelay.ts';
 import { ipRateLimitSubjects, resolveClientIp } from './clientIp.ts';
 import type { CompanionAppConfig } from './config.ts';
 import { allowedExtensionIds, isFirefoxExtensionOrigin } from './extensionRedirects.ts';
 import { createIdTokenChecks, ID_TOKEN_MAX_AGE_SECONDS } from './idToken.ts';
-import { APPLE_RELAY_PATH, publicLoginConfig } from './loginConfig.ts';
+import { APPLE_RELAY_PATH, APPLE_START_PATH, publicLoginConfig } from './loginConfig.ts';
 import { createOktoSessionVerifier } from './oktoSessions.ts';
 import { createProviderKeys } from './providerKeys.ts';
 import { LOG_PSEUDONYM_LENGTH, pseudonymise } from './pseudonym.ts';
@@ -229,7 +229,7 @@ export function createCompanionApp({
     const started = performance.now();
     await next();
     // The Apple relay logs its route and status only (okto-social-login.md §3.2).
-    const quiet = c.req.path === APPLE_RELAY_PATH;
+    const quiet = c.req.path === APPLE_RELAY_PATH || c.req.path === APPLE_START_PATH;
     const line: CompanionLogLine = {
       ts: new Date(clock()).toISOString(),
       // The route's pattern, not the path: a path can carry anything, an address included.
@@ -254,7 +254,7 @@ export function createCompanionApp({
   // Origin policy: a browser request from an origin not on the list gets no CORS headers and no signature.
   // Not for the Apple relay: Apple's page posts to it, from Apple's origin, and it signs nothing.
   app.use(async (c, next) => {
-    if (c.req.path === APPLE_RELAY_PATH) return next();
+    if (c.req.path === APPLE_RELAY_PATH || c.req.path === APPLE_START_PATH) return next();
     const origin = c.req.header('origin');
     if (origin !== undefined && !isAllowedOrigin(origin))
       throw new CompanionRequestError({
@@ -346,6 +346,15 @@ export function createCompanionApp({
         },
       }),
     );
+
+  /** Firefox's start of an Apple sign-in (a redirect to Apple), only when Firefox is allowed. */
+  const apple = config.login.apple;
+  if (apple !== undefined && config.allowFirefox && config.publicUrl !== undefined) {
+    const relayUrl = `${config.publicUrl}${APPLE_RELAY_PATH}`;
+    app.get(APPLE_START_PATH, limitByIp('login'), (c) =>
+      answerAppleStart({ url: new URL(c.req.url), extensionIds, apple, relayUrl }),
+    );
+  }
 
   /** The X code exchange; the token it answers is remembered, so that `/v1/session` takes only those. */
   const twitterExchange = config.twitterExchange;
@@ -461,7 +470,7 @@ export function createCompanionApp({
     const failure = toRequestError(error);
     c.set('errorCode', failure.code);
     if (failure.retryAfter !== undefined) c.header('Retry-After', String(failure.retryAfter));
-    if (c.req.path === APPLE_RELAY_PATH) {
+    if (c.req.path === APPLE_RELAY_PATH || c.req.path === APPLE_START_PATH) {
       const page = relayPage(failure.status, failure.shortMessage);
       if (failure.retryAfter !== undefined) page.headers.set('Retry-After', String(failure.retryAfter));
       return page;

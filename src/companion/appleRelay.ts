@@ -115,3 +115,50 @@ export async function answerAppleRelay({
     },
   });
 }
+
+const NONCE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Starts a Firefox sign-in with Apple: a 302 to Apple's authorize URL with exactly the request the extension
+ * makes on Chrome (okto-social-login.md §3.2: the relay as `redirect_uri`, form_post, `name email`), for a
+ * `state` naming an allowed extension and a well-formed `nonce`. It signs nothing, keeps nothing, and sends
+ * nowhere but the configured Apple authorize URL.
+ * @throws {CompanionRequestError} 400 (a page, no redirect) for any other `state` or `nonce`.
+ */
+export function answerAppleStart({
+  url,
+  extensionIds,
+  apple,
+  relayUrl,
+}: {
+  url: URL;
+  extensionIds: ReadonlySet<string>;
+  apple: { clientId: string; authorizeUrl: string };
+  relayUrl: string;
+}): Response {
+  const state = single(url.searchParams, 'state') ?? '';
+  const nonce = single(url.searchParams, 'nonce') ?? '';
+  const match = STATE.exec(state);
+  if (match === null || !extensionIds.has(match[1] as string) || !NONCE.test(nonce))
+    throw new CompanionRequestError({
+      status: 400,
+      code: 'invalid_input',
+      field: 'state',
+      message: RELAY_REFUSAL_TEXT,
+    });
+  const authorize = new URL(apple.authorizeUrl);
+  for (const [name, value] of Object.entries({
+    client_id: apple.clientId,
+    redirect_uri: relayUrl,
+    response_type: 'code id_token',
+    response_mode: 'form_post',
+    scope: 'name email',
+    state,
+    nonce,
+  }))
+    authorize.searchParams.set(name, value);
+  return new Response(null, {
+    status: 302,
+    headers: { Location: authorize.href, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' },
+  });
+}

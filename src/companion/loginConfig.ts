@@ -12,6 +12,12 @@ export type LoginMethod = (typeof LOGIN_METHODS)[number];
 
 /** The path of the Apple relay; `relayUrl` is COMPANION_PUBLIC_URL + this. */
 export const APPLE_RELAY_PATH = '/v1/oauth/apple/callback';
+/**
+ * Where Firefox starts an Apple sign-in (COMPANION_ALLOW_FIREFOX=1 only): Firefox's launchWebAuthFlow refuses
+ * a `redirect_uri` outside its own redirect domain, and Apple's must be the relay, so the flow opens here and
+ * the companion redirects to Apple with the relay as `redirect_uri`.
+ */
+export const APPLE_START_PATH = '/v1/oauth/apple/start';
 
 /** The enabled methods, as `/v1/config` answers them (Apple's `relayUrl` is added from the public URL). */
 export type LoginConfig = {

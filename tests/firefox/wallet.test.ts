@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'puppeteer-core';
 import { createPublicClient, http, parseEther, verifyMessage } from 'viem';
 import { type LocalStack, startLocalStack } from '../../src/cli/localStack.ts';
+import { firefoxRedirectHash } from '../../src/companion/extensionRedirects.ts';
 import {
   approveInWindow,
   clickButton,
@@ -162,6 +163,42 @@ describe('the wallet in Firefox', { concurrency: 1 }, () => {
     assert.equal(error, undefined);
     assert.equal(await verifyMessage({ address, message, signature: result as `0x${string}` }), true);
   });
+
+  for (const { provider, idp, name } of [
+    { provider: 'google', idp: 'google', name: 'Google' },
+    { provider: 'apple', idp: 'apple', name: 'Apple' },
+  ] as const)
+    test(`signs in with ${name} through Firefox's identity API and its allizom.org redirect`, async () => {
+      await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'login/logout' }));
+      // Firefox's redirect URL is fixed per add-on: SHA-1 of the gecko id, not the per-install UUID.
+      const redirect = await inBackground(popup, () => chrome.identity.getRedirectURL(''));
+      assert.equal(redirect, `https://${firefoxRedirectHash(firefox.addonId)}.extensions.allizom.org/`);
+      // Google's stand-in answers at once (Firefox follows its 302 without a window). Apple's form_post
+      // needs Firefox's sign-in window, where the user picks an account.
+      const account = `firefox-${provider}@example.com`;
+      if (provider === 'google') await stack.setIdpAnswer({ provider: idp, next: 'approve', account });
+      await clickButton(popup, `Continue with ${name}`);
+      if (provider === 'apple') {
+        const window = await waitFor(async () => {
+          for (const page of await firefox.browser.pages())
+            if (
+              (await page.evaluate(() => location.href).catch(() => '')).includes('/idp/apple/auth/authorize')
+            )
+              return page;
+          return undefined;
+        }, "Firefox's sign-in window did not open");
+        // The stand-in's chooser, not our UI: a DOM click (the window may lie off screen).
+        await (await window.waitForSelector('#approve'))?.evaluate((button) =>
+          (button as HTMLElement).click(),
+        );
+      }
+      const view = await waitFor(
+        () => inBackground(popup, (okto) => okto.view()).then((v) => (v.step === 'signedIn' ? v : undefined)),
+        `not signed in with ${name}`,
+        30_000,
+      );
+      assert.equal(view.step === 'signedIn' && view.account.contact.method, provider);
+    });
 
   test('when the user takes back the access to Okto, the popup asks for it with one button', async () => {
     // Firefox counts the content scripts' http://*/* as host access too: the user turned off both.

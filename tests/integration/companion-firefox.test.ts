@@ -86,6 +86,34 @@ describe('Firefox sign-in redirects', () => {
     expect(new URLSearchParams(location.hash.slice(1)).get('state')).toBe(state);
   });
 
+  test("Firefox starts Apple at the companion: a 302 to Apple with the relay as redirect_uri, then the relay's", async () => {
+    const state = `${HASH}.${random43()}`;
+    const nonce = random43();
+    const start = await getManual(`${withFirefox.url}/v1/oauth/apple/start?state=${state}&nonce=${nonce}`);
+    expect(start.status).toBe(302);
+    const authorize = new URL(start.headers.get('location') ?? '');
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${emulator.url}/idp/apple/auth/authorize`);
+    expect(Object.fromEntries(authorize.searchParams)).toEqual({
+      client_id: 'dev.okto.emulator',
+      redirect_uri: `${withFirefox.url}/v1/oauth/apple/callback`,
+      response_type: 'code id_token',
+      response_mode: 'form_post',
+      scope: 'name email',
+      state,
+      nonce,
+    });
+    // A state of no allowed add-on, or a malformed nonce: a page, no redirect; without Firefox, no route.
+    for (const query of [`state=${OTHER_HASH}.${random43()}&nonce=${nonce}`, `state=${state}&nonce=short`]) {
+      const refused = await getManual(`${withFirefox.url}/v1/oauth/apple/start?${query}`);
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('location')).toBeNull();
+      expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+    }
+    expect(
+      (await getManual(`${chromeOnly.url}/v1/oauth/apple/start?state=${state}&nonce=${nonce}`)).status,
+    ).toBe(404);
+  });
+
   test('no relay to an add-on that is not listed, nor to any add-on without COMPANION_ALLOW_FIREFOX', async () => {
     const other = await relay(withFirefox.url, new URLSearchParams({ state: `${OTHER_HASH}.${random43()}` }));
     expect(other.status).toBe(400);

@@ -56,6 +56,21 @@ describe('Apple', () => {
     expect(url.search).toContain('response_type=code%20id_token');
   });
 
+  it('on Firefox starts at the companion, which sends the same request to Apple (its launchWebAuthFlow allows no other redirect_uri)', () => {
+    const hash = 'a'.repeat(40);
+    const state = apple.stateFor('S'.repeat(43), hash);
+    const url = new URL(
+      apple.authorizeUrl({
+        config,
+        redirectUrl: `https://${hash}.extensions.allizom.org/apple`,
+        state,
+        nonce: 'N',
+      }),
+    );
+    expect(url.origin + url.pathname).toBe('https://companion.example.com/v1/oauth/apple/start');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ state, nonce: 'N' });
+  });
+
   it('takes the id_token, labelled with its email, else "Apple ID"', async () => {
     const idToken = fakeJwt(header, claims);
     expect(await read(idToken)).toEqual({

@@ -30,9 +30,15 @@ import { twitter } from './twitter.ts';
 /** `chrome.identity`'s part in a sign-in (`browser.identity` on Firefox, whose redirect URL differs). */
 export type WebAuthFlow = {
   launchWebAuthFlow(details: { url: string; interactive: boolean }): Promise<string | undefined>;
-  /** `https://<extension id>.chromiumapp.org/<path>` in Chrome: computed, never written out. */
+  /**
+   * `https://<extension id>.chromiumapp.org/<path>` in Chrome, `https://<SHA-1 of the gecko id>.extensions.allizom.org/<path>`
+   * in Firefox: computed, never written out.
+   */
   getRedirectURL(path: string): string;
-  /** This extension's id: Apple's `state` names it, so that the companion's relay knows where to go. */
+  /**
+   * The first label of the redirect host (the extension id in Chrome, the add-on hash in Firefox): Apple's
+   * `state` names it, so that the companion's relay knows where to go.
+   */
   extensionId: string;
 };
 
