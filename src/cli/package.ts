@@ -3,16 +3,22 @@ import { join, relative, resolve } from 'node:path';
 import { zipSync } from 'fflate';
 import { build } from 'vite';
 import manifest from '../../manifest.json' with { type: 'json' };
+import { BROWSERS, type Browser } from '../../vite/manifest.ts';
 import { releaseCompanionUrl } from '../../vite/release.ts';
 
-// `COMPANION_URL=https://… npm run package`: the release build users install. It writes
-// `release/okto-login-chrome-<version>/` (load it unpacked to try it) and the zip beside it (upload that
-// to the Chrome Web Store). Built for Okto production and the given companion: no development key, no
-// loopback host permissions, no test hooks. `OKTO_RELEASE_DIR` moves the output (tests use a temp dir).
+// `COMPANION_URL=https://… npm run package`: the release builds users install, one per browser. It writes
+// `release/okto-login-<browser>-<version>/` (load it unpacked to try it) and the zip beside it: upload
+// okto-login-chrome-… to the Chrome Web Store and okto-login-firefox-… to addons.mozilla.org (with the
+// source, which AMO asks for bundled code). Built for Okto production and the given companion: no development
+// key, no loopback host permissions, no test hooks. `OKTO_RELEASE_DIR` moves the output (tests use a temp dir).
 
-/** Where the release goes and what it is called. */
-export function releasePaths(root: string, version: string): { folder: string; zip: string } {
-  const name = `okto-login-chrome-${version}`;
+/** Where the release for `browser` goes and what it is called. */
+export function releasePaths(
+  root: string,
+  version: string,
+  browser: Browser = 'chrome',
+): { folder: string; zip: string } {
+  const name = `okto-login-${browser}-${version}`;
   return { folder: join(root, name), zip: join(root, `${name}.zip`) };
 }
 
@@ -38,15 +44,28 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const root = resolve(process.env.OKTO_RELEASE_DIR ?? 'release');
-  const { folder, zip } = releasePaths(root, manifest.version);
   mkdirSync(root, { recursive: true });
-  rmSync(zip, { force: true });
-  process.env.OKTO_OUT_DIR = folder;
-  await build({ mode: 'release', logLevel: 'warn' });
-  writeFileSync(zip, zipSync(filesOf(folder), { level: 9 }));
+  const built: Record<Browser, { folder: string; zip: string }> = {
+    chrome: releasePaths(root, manifest.version, 'chrome'),
+    firefox: releasePaths(root, manifest.version, 'firefox'),
+  };
+  // One after the other: each build reads OKTO_BROWSER and OKTO_OUT_DIR when its config loads.
+  for (const browser of BROWSERS) {
+    const { folder, zip } = built[browser];
+    rmSync(zip, { force: true });
+    process.env.OKTO_BROWSER = browser;
+    process.env.OKTO_OUT_DIR = folder;
+    await build({ mode: 'release', logLevel: 'warn' });
+    writeFileSync(zip, zipSync(filesOf(folder), { level: 9 }));
+  }
+  const shown = (path: string) => relative(process.cwd(), path);
   console.log(`Release ${manifest.version} for Okto production, companion ${process.env.COMPANION_URL}:`);
-  console.log(`  ${relative(process.cwd(), folder)}/  (chrome://extensions → Load unpacked, to try it)`);
-  console.log(`  ${relative(process.cwd(), zip)}  (upload to the Chrome Web Store)`);
+  console.log(`  ${shown(built.chrome.folder)}/  (chrome://extensions → Load unpacked, to try it)`);
+  console.log(`  ${shown(built.chrome.zip)}  (upload to the Chrome Web Store)`);
+  console.log(
+    `  ${shown(built.firefox.folder)}/  (about:debugging → This Firefox → Load Temporary Add-on, to try it)`,
+  );
+  console.log(`  ${shown(built.firefox.zip)}  (upload to addons.mozilla.org, with the source)`);
 }
 
 await main();

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -144,6 +144,21 @@ test('F14, F16: the release build defaults to Okto production and its companion,
       env: { ...process.env, COMPANION_URL: 'https://companion.example.com', OKTO_RELEASE_DIR: out },
     });
     const folder = join(out, 'okto-login-chrome-0.1.0');
+    // The Firefox release beside it: the same hosts, an event page, the gecko id, no key, no test hooks.
+    const firefox = JSON.parse(readFileSync(join(out, 'okto-login-firefox-0.1.0', 'manifest.json'), 'utf8'));
+    expect(existsSync(join(out, 'okto-login-firefox-0.1.0.zip'))).toBe(true);
+    expect(firefox).not.toHaveProperty('key');
+    expect(firefox.background).toEqual({ scripts: ['service-worker-loader.js'], type: 'module' });
+    expect(firefox.browser_specific_settings.gecko.id).toBe('okto-login@okto.tech');
+    expect(firefox.host_permissions).toEqual([
+      'https://sandbox-api.okto.tech/*',
+      'https://apigw.okto.tech/*',
+      'https://companion.example.com/*',
+    ]);
+    const firefoxCode = readdirSync(join(out, 'okto-login-firefox-0.1.0', 'assets'))
+      .map((file) => readFileSync(join(out, 'okto-login-firefox-0.1.0', 'assets', file), 'utf8'))
+      .join('\n');
+    expect(firefoxCode).not.toContain('recordActivity'); // the development build's test hooks
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM_PATH,
       headless: false,
@@ -200,7 +215,7 @@ test("F16: DevTools without an origin falls back to the tab's top frame, never a
   // The iframe asks last: an origin taken from "the last request of the tab" would be the iframe's.
   expect((await providerRequest(frame, 'eth_chainId')).result).toBeDefined();
   const tabId = await serviceWorker.evaluate(async (url) => {
-    const [tab] = await chrome.tabs.query({ url: `${url}*` });
+    const [tab] = await chrome.tabs.query({ url: `${url}/*` });
     return tab?.id ?? -1;
   }, server.origin('127.0.0.1'));
   const panel = await context.newPage();
