@@ -459,7 +459,7 @@ export function createCompanionApp({
       {
         error: {
           code: 'not_found',
-          message: `There is no ${c.req.method} route here. The routes are GET /v1/config, GET /healthz and POST /v1/otp/{email,whatsapp}/{send,verify}, /v1/session, /v1/paymaster, and for the login methods this service enables, /v1/oauth/twitter/token and /v1/oauth/apple/callback.`,
+          message: `There is no ${c.req.method} route here. The routes are GET /v1/config, GET /healthz and POST /v1/otp/{email,whatsapp}/{send,verify}, /v1/session, /v1/paymaster, and for the login methods this service enables, /v1/oauth/twitter/token, /v1/oauth/apple/callback and (with Firefox allowed) GET /v1/oauth/apple/start.`,
         },
       },
       404,

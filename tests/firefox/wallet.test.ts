@@ -179,14 +179,27 @@ describe('the wallet in Firefox', { concurrency: 1 }, () => {
       if (provider === 'google') await stack.setIdpAnswer({ provider: idp, next: 'approve', account });
       await clickButton(popup, `Continue with ${name}`);
       if (provider === 'apple') {
-        const window = await waitFor(async () => {
-          for (const page of await firefox.browser.pages())
-            if (
-              (await page.evaluate(() => location.href).catch(() => '')).includes('/idp/apple/auth/authorize')
-            )
-              return page;
-          return undefined;
-        }, "Firefox's sign-in window did not open");
+        const signInWindow = () =>
+          waitFor(async () => {
+            for (const page of await firefox.browser.pages())
+              if (
+                (await page.evaluate(() => location.href).catch(() => '')).includes(
+                  '/idp/apple/auth/authorize',
+                )
+              )
+                return page;
+            return undefined;
+          }, "Firefox's sign-in window did not open");
+        // Closed by the user first: Firefox's own rejection reads as a cancellation, not a failure.
+        await (await signInWindow()).close();
+        const cancelled = await waitFor(
+          () =>
+            inBackground(popup, (okto) => okto.view()).then((v) => (v.step === 'signedOut' ? v : undefined)),
+          'closing the window did not cancel',
+        );
+        assert.equal(cancelled.step === 'signedOut' && cancelled.notice, 'Sign-in with Apple was cancelled.');
+        await clickButton(popup, `Continue with ${name}`);
+        const window = await signInWindow();
         // The stand-in's chooser, not our UI: a DOM click (the window may lie off screen).
         await (await window.waitForSelector('#approve'))?.evaluate((button) =>
           (button as HTMLElement).click(),

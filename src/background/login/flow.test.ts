@@ -79,6 +79,13 @@ describe('waiting for a provider', () => {
     expect(log).toEqual(['Sign-in with Google: the window failed: Authorization page could not be loaded.']);
   });
 
+  it("Firefox's closed window (its own message, maybe a bare {message}) is a cancellation too", async () => {
+    const { flow, web } = worker();
+    await flow.startProvider('google');
+    web.opened[0]?.reject({ message: 'User cancelled or denied access.' } as unknown as Error);
+    expect(await handled(flow)).toEqual({ step: 'signedOut', notice: 'Sign-in with Google was cancelled.' });
+  });
+
   it('a form_post that lost its body (no parameters) is refused: state_mismatch', async () => {
     const { flow, web } = worker();
     await flow.startProvider('google');

@@ -10,6 +10,7 @@ import { google } from './google.ts';
 import {
   answerParams,
   checkAnswer,
+  isWindowClosed,
   PROVIDER_FLOW_MS,
   ProviderCancelled,
   type ProviderMethod,
@@ -17,7 +18,6 @@ import {
   providerNotices,
   randomValue,
   s256Challenge,
-  WINDOW_CLOSED_MESSAGE,
 } from './providerMethod.ts';
 import type { FlowRecord, FlowTarget, WaitingRecord } from './record.ts';
 import { twitter } from './twitter.ts';
@@ -224,8 +224,13 @@ export class ProviderFlows {
     const name = record.label;
     try {
       if ('error' in outcome) {
-        const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-        if (message === WINDOW_CLOSED_MESSAGE) throw new ProviderCancelled(name);
+        // An Error in Chrome; read `message` off any object, as Firefox's identity API rejects with `{message}`.
+        const { error } = outcome;
+        const message =
+          typeof error === 'object' && error !== null && 'message' in error
+            ? String(error.message)
+            : String(error);
+        if (isWindowClosed(message)) throw new ProviderCancelled(name);
         this.log(`Sign-in with ${name}: the window failed: ${message}`);
         throw providerError('provider_page_failed', name);
       }

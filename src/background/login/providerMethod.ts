@@ -205,3 +205,9 @@ export const PROVIDER_FLOW_MS = 300_000;
 
 /** Chrome's rejection when the user closed the flow's window. */
 export const WINDOW_CLOSED_MESSAGE = 'The user did not approve access.';
+/** Firefox's (its ext-identity.js, when the sign-in window unloads before the redirect). */
+export const FIREFOX_WINDOW_CLOSED_MESSAGE = 'User cancelled or denied access.';
+
+/** Whether a launchWebAuthFlow rejection means the user closed the window, in Chrome or Firefox. */
+export const isWindowClosed = (message: string): boolean =>
+  message === WINDOW_CLOSED_MESSAGE || message === FIREFOX_WINDOW_CLOSED_MESSAGE;
