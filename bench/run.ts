@@ -6,6 +6,7 @@ import { benchCompanion } from './companion.ts';
 import { benchExtension } from './extension.ts';
 import { benchProvider } from './provider.ts';
 import { benchWallet } from './wallet.ts';
+import { benchWalletProvider } from './walletProvider.ts';
 
 console.log('== Companion signing service: POST /v1/session over loopback vs raw signing ==');
 const companion = await benchCompanion();
@@ -21,3 +22,8 @@ await benchProvider();
 console.log('\n== Wallet: UserOp build+sign vs raw signing, and /execute → SUCCESSFUL on the local chain ==');
 const wallet = await benchWallet();
 if (wallet.orders.failed > 0) process.exitCode = 1;
+
+console.log(
+  '\n== Wallet in the extension: personal_sign and eth_sendTransaction for a dApp, against Okto ==',
+);
+await benchWalletProvider();

@@ -1,4 +1,3 @@
-import './curveWindow.ts';
 import * as v from 'valibot';
 import browser from 'webextension-polyfill';
 import {
@@ -12,6 +11,7 @@ import {
 import { LoginRequestSchema, type LoginView, type LoginViewChanged } from '../messages/login.ts';
 import { isWalletRequest, type WalletChanged } from '../messages/wallet.ts';
 import { createActivityLog } from './activityLog.ts';
+import { warmGeneratorWindowLater } from './curveWindow.ts';
 import { toUserError } from './errors.ts';
 import { LoginFlow } from './loginFlow.ts';
 import { installProvider } from './provider/index.ts';
@@ -69,7 +69,11 @@ const flow = new LoginFlow({
 });
 
 /** The user's networks, balances, sends and jobs, through Okto. */
-const wallet = createWallet({ session: () => flow.session(), store });
+const wallet = createWallet({
+  session: () => flow.session(),
+  userSWA: async () => (await flow.account())?.userSWA,
+  store,
+});
 wallet.jobs.subscribe((job) => {
   activityLog.record({
     kind: 'job',
@@ -289,6 +293,7 @@ browser.alarms.onAlarm.addListener((alarm) => {
 // On every start: read what a dApp's first request needs (the session key is opened by resume), continue
 // an interrupted flow, then check the session with Okto if it is stale.
 ledger.warm();
+warmGeneratorWindowLater();
 provider.permissions.list().catch(() => {});
 const ready = flow.resume().then(async (view) => {
   if (view.step !== 'signedIn') return;

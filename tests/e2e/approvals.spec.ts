@@ -248,9 +248,9 @@ test('keys pressed right after the window appears, or after a focus change, do n
   const approve = approval.getByRole('button', { name: 'Approve' });
   const reject = approval.getByRole('button', { name: 'Reject' });
   await expect(reject).toBeFocused(); // the harmless answer holds the initial focus
-  // The review's Tab, Tab, Enter, and Tab to Approve then Enter: all while the guard waits.
-  for (const key of ['Tab', 'Tab', 'Enter', 'Shift+Tab', 'Shift+Tab', 'Tab', 'Enter'])
-    await approval.keyboard.press(key);
+  // The review's Tab, Tab, Enter (Approve), while the guard waits: as few keys as the attack needs, so
+  // that even a loaded machine presses them within the 500 ms.
+  for (const key of ['Tab', 'Enter']) await approval.keyboard.press(key);
   await expect(approve).toBeFocused();
   expect(await approve.getAttribute('data-armed')).toBe('false'); // the keys came before arming
   await expect(approve).toHaveAttribute('data-armed', 'true');

@@ -214,10 +214,10 @@ test("F16: DevTools without an origin falls back to the tab's top frame, never a
   expect((await providerRequest(top, 'eth_chainId')).result).toBeDefined();
   // The iframe asks last: an origin taken from "the last request of the tab" would be the iframe's.
   expect((await providerRequest(frame, 'eth_chainId')).result).toBeDefined();
-  const tabId = await serviceWorker.evaluate(async (url) => {
-    const [tab] = await chrome.tabs.query({ url: `${url}/*` });
-    return tab?.id ?? -1;
-  }, server.origin('127.0.0.1'));
+  const tabId = await serviceWorker.evaluate(
+    async (url) => (await chrome.tabs.query({})).find((tab) => tab.url === url)?.id ?? -1,
+    top.url(),
+  );
   const panel = await context.newPage();
   await panel.goto(`chrome-extension://${extensionId}/panel.html`);
   const state = await panel.evaluate(

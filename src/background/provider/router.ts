@@ -122,6 +122,12 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
     throw userRejected('The request could not be approved. Try again.');
   }
 
+  /** The account if `origin` is approved and someone is logged in, without asking (nor reading networks). */
+  async function connectedAccount(origin: string): Promise<AccountView | undefined> {
+    const account = await flow.account();
+    return account && (await permissions.isConnected(origin)) ? account : undefined;
+  }
+
   /** The site's account and network if `origin` is approved and someone is logged in, without asking. */
   async function connectedSite(origin: string): Promise<SiteAccount | undefined> {
     const account = await flow.account();
@@ -141,7 +147,8 @@ export function createProviderRouter(deps: ProviderRouterDependencies) {
     okto_ping: async () => 'pong',
     async okto_requestAuthToken(ctx) {
       const [options] = parse(RequestAuthTokenParamsSchema, ctx.params, ctx.method) ?? [];
-      await ctx.connect();
+      // The account alone: a token needs no network, and dApps ask for one per request.
+      if (!(await connectedAccount(ctx.origin))) await ctx.connect();
       const ttl = options?.ttlSeconds ?? DEFAULT_DAPP_TOKEN_TTL_SECONDS;
       const { authToken, expiresAt, account } = await flow.mintAuthToken(ttl, ctx.origin);
       return {

@@ -58,6 +58,8 @@ export type Wallet = {
 
 export type CreateWalletParameters = {
   session: () => Promise<WalletSession>;
+  /** Who is signed in, cheaply; without it the session is asked. */
+  userSWA?: () => Promise<Address | undefined>;
   store: KeyValueStore;
   fetch?: typeof fetch;
   now?: () => number;
@@ -65,11 +67,12 @@ export type CreateWalletParameters = {
 
 export function createWallet({
   session,
+  userSWA,
   store,
   fetch: fetchFn = fetch,
   now = Date.now,
 }: CreateWalletParameters): Wallet {
-  const networks = createNetworkDirectory({ session, store, now });
+  const networks = createNetworkDirectory({ session, userSWA, store, now });
   const jobs = createJobs({ store, session, networks, now });
   let overviewCache: { userSWA: Address; overview: WalletOverview } | undefined;
   /** The user's Okto key id, for sessions that began before the login read it. */

@@ -87,10 +87,13 @@ export type NetworkDirectory = {
 
 export function createNetworkDirectory({
   session,
+  userSWA,
   store,
   now = Date.now,
 }: {
   session: () => Promise<WalletSession>;
+  /** Who is signed in, cheaply (every dApp request asks): the cache is that user's. */
+  userSWA?: () => Promise<Address | undefined>;
   store: KeyValueStore;
   now?: () => number;
 }): NetworkDirectory {
@@ -111,21 +114,25 @@ export function createNetworkDirectory({
 
   const self: NetworkDirectory = {
     async list(options = {}) {
-      const s = await session();
+      const user = userSWA ? await userSWA() : (await session()).account.userSWA;
       memory ??= await store.get<Cached>(KEY);
-      const cached = memory?.userSWA === s.account.userSWA ? memory : undefined;
+      const cached = user !== undefined && memory?.userSWA === user ? memory : undefined;
       if (cached && !options.refresh) {
         // Stale: still answered at once (a dApp waits on it), and read again behind it.
         if (now() - cached.fetchedAt > NETWORKS_MAX_AGE_MS && !inFlight)
-          inFlight = fetchFresh(s).finally(() => {
-            inFlight = undefined;
-          });
+          inFlight = session()
+            .then(fetchFresh)
+            .finally(() => {
+              inFlight = undefined;
+            });
         inFlight?.catch(() => {});
         return cached.networks;
       }
-      inFlight ??= fetchFresh(s).finally(() => {
-        inFlight = undefined;
-      });
+      inFlight ??= session()
+        .then(fetchFresh)
+        .finally(() => {
+          inFlight = undefined;
+        });
       return inFlight;
     },
     async byChainId(chainId) {
