@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import manifest from '../../manifest.json' with { type: 'json' };
-import { hostPermissionsFor, settingsHosts } from './hostAccess.ts';
+import { hostPermissionsFor, settingsHosts } from './hostPermissions.ts';
 
 test('the permissions to ask for are the declared ones that cover Okto and the companion', () => {
   const declared = manifest.host_permissions;
