@@ -65,8 +65,12 @@ async function approved(
   const answer = providerRequest(page, method, params);
   const window = await opened;
   await expect(window.getByRole('button', { name: button })).toBeVisible();
-  if (screenshot) await window.screenshot({ path: screenshotPath(screenshot) });
   await window.waitForTimeout(600); // the buttons arm 500 ms after the window appears
+  if (screenshot)
+    await window.screenshot({
+      path: screenshotPath(screenshot),
+      clip: { x: 0, y: 0, width: 360, height: 600 },
+    });
   await answerApproval(window, button);
   return answer;
 }
