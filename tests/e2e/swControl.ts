@@ -36,10 +36,17 @@ export async function stopServiceWorker(context: BrowserContext, extensionId: st
     await expect.poll(() => ours()?.runningStatus, { message: 'extension worker running' }).toBe('running');
     const versionId = ours()?.versionId;
     if (!versionId) throw new Error(`no activated service worker for extension ${extensionId}`);
+    // Seen stopped at any moment after the call: an open extension page that talks to the worker may
+    // start it again within milliseconds, faster than a poll of the latest status could see it stopped.
+    let stopped = false;
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: updated }) => {
+      if (
+        (updated as WorkerVersion[]).some((v) => v.versionId === versionId && v.runningStatus === 'stopped')
+      )
+        stopped = true;
+    });
     await cdp.send('ServiceWorker.stopWorker', { versionId });
-    await expect
-      .poll(() => versions.get(versionId)?.runningStatus, { message: 'worker stopped' })
-      .toBe('stopped');
+    await expect.poll(() => stopped, { message: 'worker stopped' }).toBe(true);
   } finally {
     await cdp.detach().catch(() => {});
     await host.close();
