@@ -104,10 +104,15 @@ test('F12: a page that is not connected cannot wipe the log, fill it with its pa
   serviceWorker,
 }) => {
   await signInWithEmail(popup, stack);
-  const oktoCalls = await serviceWorker.evaluate(
-    () => globalThis.__okto.activity().filter((e) => e.kind !== 'provider').length,
+  // The ids of the wallet's own entries before the flood (the popup's Home may still add balance
+  // reads after this, so the test asks that none of these is evicted, not for an exact count).
+  const before = await serviceWorker.evaluate(() =>
+    globalThis.__okto
+      .activity()
+      .filter((e) => e.kind !== 'provider')
+      .map((e) => e.id),
   );
-  expect(oktoCalls).toBeGreaterThan(3);
+  expect(before.length).toBeGreaterThan(3);
   const attacker = await context.newPage();
   await attacker.goto(server.url('localhost'));
   const answered = await attacker.evaluate(async () => {
@@ -125,7 +130,8 @@ test('F12: a page that is not connected cannot wipe the log, fill it with its pa
   expect(answered).toBe(2400);
 
   const log = await serviceWorker.evaluate(() => globalThis.__okto.activity());
-  expect(log.filter((e) => e.kind !== 'provider').length).toBe(oktoCalls);
+  const kept = new Set(log.filter((e) => e.kind !== 'provider').map((e) => e.id));
+  expect(before.filter((id) => !kept.has(id))).toEqual([]);
   const flood = log.filter((e) => e.origin === server.origin('localhost'));
   expect(flood.length).toBeLessThanOrEqual(1000);
   expect(JSON.stringify(flood)).not.toContain('xxxxxxxxxx');
