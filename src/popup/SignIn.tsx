@@ -14,13 +14,24 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Until the companion answers (or if it cannot): the two code methods, as before there were others. */
 const CODE_METHODS_ONLY: LoginMethodsView = { providers: [], otp: { whatsapp: true, email: true } };
 
-/** The methods the companion offers, read through the worker when the popup opens. */
+/** How long the chooser waits for the companion's methods before it shows the code methods alone. */
+const METHODS_WAIT_MS = 2000;
+
+/**
+ * The methods the companion offers, read through the worker when the popup opens; `undefined` while
+ * they are on their way. The chooser waits for them (up to {@link METHODS_WAIT_MS}) rather than
+ * showing the code tabs first: the provider buttons would then push the tabs down under the user's
+ * pointer, and a click meant for "Email" would land on "Continue with Google".
+ */
 function useLoginMethods(): LoginMethodsView | undefined {
   const [methods, setMethods] = useState<LoginMethodsView>();
   useEffect(() => {
+    const fallBack = setTimeout(() => setMethods((known) => known ?? CODE_METHODS_ONLY), METHODS_WAIT_MS);
     send({ type: 'login/getMethods' })
       .then((answer) => setMethods(answer.ok ? answer.methods : CODE_METHODS_ONLY))
-      .catch(() => setMethods(CODE_METHODS_ONLY));
+      .catch(() => setMethods(CODE_METHODS_ONLY))
+      .finally(() => clearTimeout(fallBack));
+    return () => clearTimeout(fallBack);
   }, []);
   return methods;
 }
@@ -41,7 +52,8 @@ export function SignIn({
   /** After a logout: until when tokens already handed to sites still work at Okto (unix seconds). */
   tokensValidUntil?: number;
 }) {
-  const methods = useLoginMethods() ?? CODE_METHODS_ONLY;
+  const known = useLoginMethods();
+  const methods = known ?? CODE_METHODS_ONLY;
   const codeMethods = (['whatsapp', 'email'] as const).filter((m) => methods.otp[m]);
   const [chosen, setMethod] = useState<Method>('whatsapp');
   const method = codeMethods.includes(chosen) ? chosen : (codeMethods[0] ?? chosen);
@@ -119,7 +131,7 @@ export function SignIn({
     <section class={`card${methods.providers.length > 0 ? ' signin-compact' : ''}`}>
       <h1 class="title">Log in to Okto</h1>
       <p class="muted">
-        {methods.providers.length > 0
+        {known === undefined || methods.providers.length > 0
           ? 'No password needed.'
           : 'We’ll send you a 6-digit code. No password needed.'}
       </p>
@@ -133,86 +145,94 @@ export function SignIn({
           You are logged out. {tokensStillValidText('already given to sites', tokensValidUntil)}
         </p>
       )}
-      <ProviderButtons providers={methods.providers} busy={starting} onStart={startProvider} />
-      {providerError && <Alert>{providerError}</Alert>}
-      {codeMethods.length > 0 && methods.providers.length > 0 && (
-        <p class="divider" aria-hidden="true">
-          or get a code
+      {known === undefined ? (
+        <p class="muted center" aria-busy="true">
+          Loading…
         </p>
-      )}
-      {codeMethods.length > 1 && (
-        <div class="tabs" role="tablist" aria-label="How to log in">
-          {tab('whatsapp', 'WhatsApp')}
-          {tab('email', 'Email')}
-        </div>
-      )}
-      {codeMethods.length > 0 && (
-        <div id="signin-panel" role="tabpanel" aria-labelledby={`tab-${method}`}>
-          <form onSubmit={submit} noValidate>
-            {method === 'whatsapp' ? (
-              <div class="field-row">
-                <label class="field">
-                  <span>Country</span>
-                  <select
-                    value={country}
-                    onChange={(e) => {
-                      const next = e.currentTarget.value as CountryCode;
-                      setCountry(next);
-                      setNumber(formatAsYouType(number.replace(/\D/g, ''), next));
-                    }}
-                  >
-                    {countries.map((c) => (
-                      <option key={c.code} value={c.code}>
-                        {c.name} (+{c.callingCode})
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label class="field">
-                  <span>WhatsApp number</span>
-                  <input
-                    type="tel"
-                    inputMode="tel"
-                    autoComplete="tel-national"
-                    placeholder="98765 43210"
-                    value={number}
-                    aria-invalid={Boolean(fieldError)}
-                    aria-describedby={fieldError ? 'field-error' : undefined}
-                    onInput={(e) => {
-                      setNumber(formatAsYouType(e.currentTarget.value, country));
-                      setFieldError(undefined);
-                    }}
-                  />
-                </label>
-              </div>
-            ) : (
-              <label class="field">
-                <span>Email address</span>
-                <input
-                  type="email"
-                  autoComplete="email"
-                  placeholder="you@example.com"
-                  value={email}
-                  aria-invalid={Boolean(fieldError)}
-                  aria-describedby={fieldError ? 'field-error' : undefined}
-                  onInput={(e) => {
-                    setEmail(e.currentTarget.value);
-                    setFieldError(undefined);
-                  }}
-                />
-              </label>
-            )}
-            {fieldError && (
-              <p id="field-error" class="field-error" role="alert">
-                {fieldError}
-              </p>
-            )}
-            {serverError && <Alert>{serverError}</Alert>}
-            <Button type="submit" busy={busy}>
-              Send code
-            </Button>
-          </form>
-        </div>
+      ) : (
+        <>
+          <ProviderButtons providers={methods.providers} busy={starting} onStart={startProvider} />
+          {providerError && <Alert>{providerError}</Alert>}
+          {codeMethods.length > 0 && methods.providers.length > 0 && (
+            <p class="divider" aria-hidden="true">
+              or get a code
+            </p>
+          )}
+          {codeMethods.length > 1 && (
+            <div class="tabs" role="tablist" aria-label="How to log in">
+              {tab('whatsapp', 'WhatsApp')}
+              {tab('email', 'Email')}
+            </div>
+          )}
+          {codeMethods.length > 0 && (
+            <div id="signin-panel" role="tabpanel" aria-labelledby={`tab-${method}`}>
+              <form onSubmit={submit} noValidate>
+                {method === 'whatsapp' ? (
+                  <div class="field-row">
+                    <label class="field">
+                      <span>Country</span>
+                      <select
+                        value={country}
+                        onChange={(e) => {
+                          const next = e.currentTarget.value as CountryCode;
+                          setCountry(next);
+                          setNumber(formatAsYouType(number.replace(/\D/g, ''), next));
+                        }}
+                      >
+                        {countries.map((c) => (
+                          <option key={c.code} value={c.code}>
+                            {c.name} (+{c.callingCode})
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                    <label class="field">
+                      <span>WhatsApp number</span>
+                      <input
+                        type="tel"
+                        inputMode="tel"
+                        autoComplete="tel-national"
+                        placeholder="98765 43210"
+                        value={number}
+                        aria-invalid={Boolean(fieldError)}
+                        aria-describedby={fieldError ? 'field-error' : undefined}
+                        onInput={(e) => {
+                          setNumber(formatAsYouType(e.currentTarget.value, country));
+                          setFieldError(undefined);
+                        }}
+                      />
+                    </label>
+                  </div>
+                ) : (
+                  <label class="field">
+                    <span>Email address</span>
+                    <input
+                      type="email"
+                      autoComplete="email"
+                      placeholder="you@example.com"
+                      value={email}
+                      aria-invalid={Boolean(fieldError)}
+                      aria-describedby={fieldError ? 'field-error' : undefined}
+                      onInput={(e) => {
+                        setEmail(e.currentTarget.value);
+                        setFieldError(undefined);
+                      }}
+                    />
+                  </label>
+                )}
+                {fieldError && (
+                  <p id="field-error" class="field-error" role="alert">
+                    {fieldError}
+                  </p>
+                )}
+                {serverError && <Alert>{serverError}</Alert>}
+                <Button type="submit" busy={busy}>
+                  Send code
+                </Button>
+              </form>
+            </div>
+          )}
+        </>
       )}
     </section>
   );

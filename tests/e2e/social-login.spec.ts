@@ -114,6 +114,34 @@ test('the chooser offers exactly the enabled methods, in order, each in its own 
   await popup.screenshot({ path: screenshotPath('popup-methods') });
 });
 
+test('the code tabs appear once, in their final place: the provider buttons never push them under the pointer', async ({
+  context,
+  extensionId,
+  popup,
+}) => {
+  await popup.close();
+  // Every animation frame from the first script on, where the tab list is (or that it is absent).
+  await context.addInitScript(() => {
+    const tops: (number | null)[] = [];
+    (globalThis as unknown as { tabTops: typeof tops }).tabTops = tops;
+    const frame = () => {
+      const list = document.querySelector('[role="tablist"]');
+      tops.push(list ? Math.round(list.getBoundingClientRect().top) : null);
+      if (tops.length < 600) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+  const fresh = await openPopup(context, extensionId);
+  await expect(button(fresh, 'Google')).toBeVisible();
+  await fresh.waitForTimeout(300);
+  const tops = await fresh.evaluate(() => (globalThis as unknown as { tabTops: (number | null)[] }).tabTops);
+  const shown = tops.filter((top): top is number => top !== null);
+  expect(shown.length).toBeGreaterThan(0);
+  expect(new Set(shown)).toEqual(new Set([shown[0]]));
+  // Once shown, never gone again (a remount would also reset the chosen tab).
+  expect(tops.slice(tops.indexOf(shown[0] as number)).every((top) => top !== null)).toBe(true);
+});
+
 test('a window closed, Cancel in the popup, and each provider’s own refusal are cancelled notices, never failures', async ({
   context,
   popup,
