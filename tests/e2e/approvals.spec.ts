@@ -13,7 +13,7 @@ import {
 } from './dappServer.ts';
 import { launchExtension, screenshotPath } from './fixtures.ts';
 import { expect, signInWithEmail, test as stackTest } from './stack.ts';
-import { stopWorkerSeenStopped } from './swControl.ts';
+import { stopServiceWorker } from './swControl.ts';
 import { walletAddress } from './walletHelpers.ts';
 
 // The approval queue in real Chromium: one window however many requests, limits per tab and per site,
@@ -330,7 +330,7 @@ test('a worker stopped while the window shows a queue still knows it: approving 
   const second = providerRequest(await openPage(context, 'two.test'), 'eth_requestAccounts');
   await expect(approval.getByTestId('queue-position')).toHaveText('1 of 2');
 
-  await stopWorkerSeenStopped(context, extensionId);
+  await stopServiceWorker(context, extensionId);
   await approval.getByRole('button', { name: 'Approve' }).click();
   expect((await first).result).toMatchObject({ userSWA });
   await expect(approval.getByTestId('approval-site')).toHaveText('two.test');

@@ -7,7 +7,7 @@ import {
   serveDapp,
 } from './dappServer.ts';
 import { expect, signInWithEmail, test } from './stack.ts';
-import { stopWorkerSeenStopped } from './swControl.ts';
+import { stopServiceWorker } from './swControl.ts';
 import { walletAddress } from './walletHelpers.ts';
 
 const server = serveDapp(test);
@@ -172,7 +172,7 @@ test('a request survives the worker being stopped while its approval is pending'
   const approval = await opened;
   await expect(approval.getByTestId('approval-origin')).toHaveText(server.origin('127.0.0.1'));
 
-  await stopWorkerSeenStopped(context, extensionId);
+  await stopServiceWorker(context, extensionId);
   const windowsBefore = context.pages().filter((p) => p.url().includes('approval.html')).length;
   await answerApproval(approval, 'Approve');
   expect((await asked).result).toMatchObject({ userSWA, environment: 'local' });
@@ -194,7 +194,7 @@ test('a closed approval window still rejects after the worker was stopped', asyn
   const opened = nextApprovalWindow(context);
   const asked = providerRequest(dapp, 'eth_requestAccounts');
   const approval = await opened;
-  await stopWorkerSeenStopped(context, extensionId);
+  await stopServiceWorker(context, extensionId);
   await approval.close();
   expect((await asked).error?.code).toBe(4001);
   expect(await providerRequest(dapp, 'eth_accounts')).toEqual({ result: [] });
@@ -210,7 +210,7 @@ test('events still reach a site after the worker restarted', async ({
 }) => {
   await signInWithEmail(popup, stack);
   const dapp = await openApprovedDapp(context, server.url('127.0.0.1'));
-  await stopWorkerSeenStopped(context, extensionId);
+  await stopServiceWorker(context, extensionId);
   await popup.reload(); // wakes the new worker, which knows the site's tab from session storage
   await popup.getByRole('button', { name: `Revoke ${server.origin('127.0.0.1')}` }).click();
   await expect

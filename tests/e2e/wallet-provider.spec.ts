@@ -19,7 +19,7 @@ import {
 } from './dappServer.ts';
 import { test as base, screenshotPath } from './fixtures.ts';
 import { configureExtension, expect, openPopup, signInWithEmail } from './stack.ts';
-import { stopWorkerSeenStopped } from './swControl.ts';
+import { stopServiceWorker } from './swControl.ts';
 import { walletAddress } from './walletHelpers.ts';
 
 // A dApp written for MetaMask-style wallets signs and transacts through Okto (issue 11): each request
@@ -358,7 +358,7 @@ test('the worker stopped between approval and submission, and while polling: sen
   await expect
     .poll(() => serviceWorker.evaluate(async () => (await globalThis.__okto.jobs())[0]?.status))
     .toBe('WAITING_TO_SEND');
-  await stopWorkerSeenStopped(context, extensionId);
+  await stopServiceWorker(context, extensionId);
   await stack.startCompanion();
   // The bridge sends the request again to the new worker, which finds the job and its result.
   const hash = (await answer).result as `0x${string}`;
@@ -376,7 +376,7 @@ test('the worker stopped between approval and submission, and while polling: sen
   const window2 = await opened2;
   await window2.waitForTimeout(600);
   await answerApproval(window2, 'Approve');
-  await stopWorkerSeenStopped(context, extensionId);
+  await stopServiceWorker(context, extensionId);
   const hash2 = (await answer2).result as `0x${string}`;
   expect((await client.waitForTransactionReceipt({ hash: hash2 })).status).toBe('success');
   await new Promise((resolve) => setTimeout(resolve, 1000));
