@@ -26,7 +26,7 @@ const METHODS_WAIT_MS = 2000;
 function useLoginMethods(): LoginMethodsView | undefined {
   const [methods, setMethods] = useState<LoginMethodsView>();
   useEffect(() => {
-    const fallBack = setTimeout(() => setMethods((known) => known ?? CODE_METHODS_ONLY), METHODS_WAIT_MS);
+    const fallBack = setTimeout(() => setMethods(CODE_METHODS_ONLY), METHODS_WAIT_MS);
     send({ type: 'login/getMethods' })
       .then((answer) => setMethods(answer.ok ? answer.methods : CODE_METHODS_ONLY))
       .catch(() => setMethods(CODE_METHODS_ONLY))
