@@ -25,6 +25,10 @@ type Running = {
   child: ChildProcess;
   url: string;
   output: () => string;
+  /**
+   * Once the process has exited and its output pipes have closed: with `npx`, the emulator is a
+   * grandchild that holds them until it too has exited, so its last lines are in `output` by then.
+   */
   exit: Promise<[number | null, string | null]>;
 };
 
@@ -39,7 +43,7 @@ async function spawnEmulator(
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.detached,
   });
-  const exit = once(child, 'exit') as Promise<[number | null, string | null]>;
+  const exit = once(child, 'close') as Promise<[number | null, string | null]>;
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;
